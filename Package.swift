@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+// vernier: a benchmark harness for ledgers, shaped for hospital federations.
+
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "vernier",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vernier", targets: ["vernier"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "Node", targets: ["Node"]),
+        .library(name: "Driver", targets: ["Driver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure, deterministic ledger rules: codec, transactions, blocks, world state, contracts.
+        .target(
+            name: "LedgerCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift
+        ),
+        // Node shells: the block store on disk (roles arrive with the consensus issues).
+        .target(
+            name: "Node",
+            dependencies: ["LedgerCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
+        // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
+        .target(
+            name: "Driver",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift
+        ),
+        // The command line.
+        .executableTarget(
+            name: "vernier",
+            dependencies: [
+                "Driver", "Node", "LedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "DriverTests", dependencies: ["Driver"], swiftSettings: strictSwift),
+        .testTarget(name: "VernierTests", dependencies: ["vernier"], swiftSettings: strictSwift),
+    ]
+)
