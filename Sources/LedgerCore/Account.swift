@@ -1,0 +1,82 @@
+public import Crypto
+
+/// An account's on-ledger identity: SHA-256 of its compressed P-256 public key.
+public struct Address: Hashable, Sendable, Comparable, CanonicalCodable, CustomStringConvertible {
+    /// The hash that is the address.
+    public let hash: Hash256
+
+    public init(hash: Hash256) { self.hash = hash }
+
+    /// The address of a compressed public key.
+    public init(publicKey: [UInt8]) { hash = Hash256.sha256(publicKey) }
+
+    public func encode(to writer: inout CanonicalWriter) { writer.write(hash) }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        hash = try reader.readHash("address")
+    }
+
+    public static func < (lhs: Address, rhs: Address) -> Bool { lhs.hash < rhs.hash }
+
+    public var description: String { "0x" + hash.hex.prefix(40) }
+}
+
+/// A signing account: a P-256 private key, its compressed public key and its address.
+public struct SigningAccount: Sendable {
+    /// Length of a compressed P-256 public key.
+    public static let publicKeyLength = 33
+    /// Length of a raw (r || s) P-256 ECDSA signature.
+    public static let signatureLength = 64
+
+    public let privateKey: P256.Signing.PrivateKey
+    /// The compressed public key carried by every transaction of this account.
+    public let publicKey: [UInt8]
+    public let address: Address
+
+    public init(privateKey: P256.Signing.PrivateKey) {
+        self.privateKey = privateKey
+        publicKey = Array(privateKey.publicKey.compressedRepresentation)
+        address = Address(publicKey: publicKey)
+    }
+
+    /// The account number `index` of a benchmark seeded with `seed`: the same keys on every run.
+    ///
+    /// The scalar is SHA-256 of a domain tag, the seed, the index and a counter; the counter moves on
+    /// in the (astronomically rare) case that the hash is not a valid P-256 scalar.
+    public static func deterministic(seed: UInt64, index: UInt64) -> SigningAccount {
+        var counter: UInt32 = 0
+        while true {
+            var writer = CanonicalWriter()
+            writer.writeFixed(Array("vernier-account-key-v1".utf8))
+            writer.write(seed)
+            writer.write(index)
+            writer.write(counter)
+            let scalar = Hash256.sha256(writer.bytes).bytes
+            if let key = try? P256.Signing.PrivateKey(rawRepresentation: scalar) {
+                return SigningAccount(privateKey: key)
+            }
+            counter += 1
+            precondition(counter < 1_000, "no valid P-256 scalar in 1000 tries: the hash is broken")
+        }
+    }
+
+    /// Signs a 32-byte message digest (a transaction id); returns the raw 64-byte signature.
+    public func sign(_ digest: Hash256) -> [UInt8] {
+        // Signing a well-formed key over bytes cannot fail in swift-crypto's P-256.
+        let signature = try! privateKey.signature(for: digest.bytes)
+        return Array(signature.rawRepresentation)
+    }
+}
+
+/// Checks P-256 ECDSA signatures made by `SigningAccount.sign`.
+public enum SignatureCheck {
+    /// True when `signature` is a valid signature of `digest` by the compressed `publicKey`.
+    public static func isValid(signature: [UInt8], of digest: Hash256, publicKey: [UInt8]) -> Bool {
+        guard publicKey.count == SigningAccount.publicKeyLength,
+              signature.count == SigningAccount.signatureLength,
+              let key = try? P256.Signing.PublicKey(compressedRepresentation: publicKey),
+              let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+        else { return false }
+        return key.isValidSignature(ecdsa, for: digest.bytes)
+    }
+}

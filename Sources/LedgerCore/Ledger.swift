@@ -1,0 +1,159 @@
+/// What a contract sees of the transaction it executes.
+public struct ExecutionContext: Sendable {
+    /// The signer, proven by the signature.
+    public var sender: Address
+    public var transactionId: Hash256
+    /// The block's timestamp: every peer sees the same "now".
+    public var nowMilliseconds: UInt64
+    public var height: UInt64
+
+    public init(sender: Address, transactionId: Hash256, nowMilliseconds: UInt64, height: UInt64) {
+        self.sender = sender
+        self.transactionId = transactionId
+        self.nowMilliseconds = nowMilliseconds
+        self.height = height
+    }
+}
+
+/// What a contract call returns.
+public enum ContractOutput: Sendable, Hashable {
+    case none
+    case balance(UInt64)
+    case recordCount(UInt64)
+    case auditTrail([AuditEntry])
+    /// The id of a newly registered treatment.
+    case treatment(Hash256)
+}
+
+/// The federation-wide settings fixed at genesis.
+public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable {
+    public var chainId: String
+    /// The account that registers doctors and pharmacies.
+    public var regulator: Address
+
+    public init(chainId: String, regulator: Address) {
+        self.chainId = chainId
+        self.regulator = regulator
+    }
+
+    /// Block 0: no transactions; its seal commits to this configuration.
+    public var genesisBlock: Block {
+        Block(height: 0, previousHash: .zero, timestampMilliseconds: 0,
+              seal: .genesis(configurationDigest: Hash256.sha256(canonicalBytes)), transactions: [])
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(chainId)
+        writer.write(regulator)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        chainId = try reader.readString("genesis.chainId")
+        regulator = try reader.read()
+    }
+}
+
+/// A chain's head and world state; applying a block validates every transaction in it.
+///
+/// Pure and deterministic: the same genesis and blocks give the same codes, head and digest on
+/// every peer. Signature checks may be done beforehand (in parallel) and passed in.
+public struct Ledger: Sendable {
+    public let genesis: GenesisConfiguration
+    public private(set) var state: WorldState
+    public private(set) var head: BlockHeader
+    public private(set) var headHash: Hash256
+
+    public init(genesis: GenesisConfiguration) {
+        self.genesis = genesis
+        let block = genesis.genesisBlock
+        head = block.header
+        headHash = block.hash
+        state = WorldState(genesisHash: block.hash)
+        let (key, value) = ClinicalContract.regulatorEntry(genesis.regulator)
+        state.commit(writes: [key: value], height: 0)
+    }
+
+    /// The height of the last applied block (0 = genesis only).
+    public var height: UInt64 { head.height }
+
+    /// The nonce the next transaction of `address` must carry.
+    public func nextNonce(of address: Address) -> UInt64 {
+        guard let bytes = state.value(for: Self.nonceKey(address)) else { return 0 }
+        return (try? UInt64(canonicalBytes: bytes)) ?? 0
+    }
+
+    /// Validates and applies a block that extends the head. A block that does not link, or whose
+    /// body does not match its header, changes nothing and throws; otherwise every transaction
+    /// gets a validation code and the valid ones' writes are applied.
+    ///
+    /// - Parameter signatureVerdicts: precomputed `hasValidSignature` per transaction, or nil to
+    ///   check here.
+    @discardableResult
+    public mutating func apply(_ block: Block, signatureVerdicts: [Bool]? = nil) throws(ChainError) -> [ValidationCode] {
+        try block.verifyLink(to: head, previousHash: headHash)
+        precondition(signatureVerdicts == nil || signatureVerdicts!.count == block.transactions.count,
+                     "one signature verdict per transaction")
+        var blockWrites: [StateKey: [UInt8]?] = [:]
+        var nonces: [Address: UInt64] = [:]
+        var codes: [ValidationCode] = []
+        codes.reserveCapacity(block.transactions.count)
+        for (index, transaction) in block.transactions.enumerated() {
+            let signatureOK = signatureVerdicts?[index] ?? transaction.hasValidSignature
+            guard signatureOK else {
+                codes.append(.badSignature)
+                continue
+            }
+            let expected = nonces[transaction.sender] ?? nextNonce(of: transaction.sender)
+            if transaction.nonce < expected {
+                codes.append(.staleNonce(expected: expected))
+                continue
+            }
+            if transaction.nonce > expected {
+                codes.append(.futureNonce(expected: expected))
+                continue
+            }
+            nonces[transaction.sender] = expected + 1
+            blockWrites[Self.nonceKey(transaction.sender)] = .some((expected + 1).canonicalBytes)
+            let context = ExecutionContext(sender: transaction.sender, transactionId: transaction.id,
+                                           nowMilliseconds: block.header.timestampMilliseconds,
+                                           height: block.header.height)
+            var view = StateView(base: state, blockWrites: blockWrites)
+            do {
+                _ = try Self.execute(transaction.call, in: context, state: &view)
+                for (key, value) in view.writes { blockWrites[key] = value }
+                codes.append(.valid)
+            } catch {
+                codes.append(.contractError(error))
+            }
+        }
+        state.commit(writes: blockWrites, height: block.header.height)
+        head = block.header
+        headHash = block.hash
+        return codes
+    }
+
+    /// Evaluates a read-only call on the current state without ordering it (a peer's query).
+    public func evaluate(
+        _ call: ContractCall, sender: Address, atMilliseconds now: UInt64
+    ) -> Result<ContractOutput, ContractError> {
+        guard call.isReadOnly else { return .failure(.notReadOnly) }
+        let context = ExecutionContext(sender: sender, transactionId: .zero, nowMilliseconds: now, height: height)
+        var view = StateView(base: state, blockWrites: [:])
+        do {
+            return .success(try Self.execute(call, in: context, state: &view))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func execute(
+        _ call: ContractCall, in context: ExecutionContext, state: inout StateView
+    ) throws(ContractError) -> ContractOutput {
+        switch call {
+        case .simple(let call): try SimpleContract.execute(call, in: context, state: &state)
+        case .clinical(let call): try ClinicalContract.execute(call, in: context, state: &state)
+        }
+    }
+
+    static func nonceKey(_ address: Address) -> StateKey { StateKey(.nonce, address.hash.bytes) }
+}
