@@ -146,6 +146,9 @@ public struct PermissionRecord: Sendable, Hashable, CanonicalCodable {
         grantTransaction = try reader.readHash("permission.grantTransaction")
         let revoked = try reader.readBool("permission.revoked")
         let revokedAt = try reader.readUInt64("permission.revokedAt")
+        guard revoked || revokedAt == 0 else {
+            throw .invalidValue(field: "permission.revokedAt", reason: "set on a permission that is not revoked")
+        }
         revokedAtMilliseconds = revoked ? revokedAt : nil
     }
 }
