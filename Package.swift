@@ -40,7 +40,7 @@ let package = Package(
         // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
         .target(
             name: "Driver",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["LedgerCore", "Node", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // The command line.
