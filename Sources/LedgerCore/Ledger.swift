@@ -117,12 +117,13 @@ public struct Ledger: Sendable {
             let context = ExecutionContext(sender: transaction.sender, transactionId: transaction.id,
                                            nowMilliseconds: block.header.timestampMilliseconds,
                                            height: block.header.height)
-            var view = StateView(base: state, blockWrites: blockWrites)
-            do {
-                _ = try Self.execute(transaction.call, in: context, state: &view)
-                for (key, value) in view.writes { blockWrites[key] = value }
+            // The view must be gone before blockWrites changes, or every merge copies the block's writes.
+            let outcome = Self.run(transaction.call, in: context, base: state, blockWrites: blockWrites)
+            switch outcome {
+            case .success(let writes):
+                for (key, value) in writes { blockWrites[key] = value }
                 codes.append(.valid)
-            } catch {
+            case .failure(let error):
                 codes.append(.contractError(error))
             }
         }
@@ -141,6 +142,19 @@ public struct Ledger: Sendable {
         var view = StateView(base: state, blockWrites: [:])
         do {
             return .success(try Self.execute(call, in: context, state: &view))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Executes a call on a fresh view; returns its writes, or the refusal.
+    private static func run(
+        _ call: ContractCall, in context: ExecutionContext, base: WorldState, blockWrites: [StateKey: [UInt8]?]
+    ) -> Result<[StateKey: [UInt8]?], ContractError> {
+        var view = StateView(base: base, blockWrites: blockWrites)
+        do {
+            _ = try execute(call, in: context, state: &view)
+            return .success(view.writes)
         } catch {
             return .failure(error)
         }
