@@ -55,8 +55,41 @@ public struct Calibration: Sendable {
         results.append(measure("SHA-256 of a 125-byte header", unit: "hash") { _ in
             _ = Hash256.sha256(header)
         })
+        results.append(measureApply(account: account))
         results.append(contentsOf: try measureAppends(account: account, call: call))
         return results
+    }
+
+    /// Applies blocks of `simple.open` calls to a ledger with signatures checked beforehand, so the
+    /// figure is the nonce rule, the contract and the state alone.
+    private func measureApply(account: SigningAccount) -> Measurement {
+        let blockCount = 20
+        var ledger = Ledger(genesis: GenesisConfiguration(chainId: "calibration", regulator: account.address))
+        var blocks: [Block] = []
+        var previousHash = ledger.headHash
+        for height in 1...blockCount {
+            let transactions = (0..<blockTransactions).map { slot in
+                let nonce = UInt64((height - 1) * blockTransactions + slot)
+                return Transaction(signedBy: account, nonce: nonce, call: .simple(.open(account: "acc-\(nonce)", money: 100)))
+            }
+            let block = Block(height: UInt64(height), previousHash: previousHash, timestampMilliseconds: 0,
+                              seal: .store, transactions: transactions)
+            previousHash = block.hash
+            blocks.append(block)
+        }
+        let verdicts = [Bool](repeating: true, count: blockTransactions)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for block in blocks {
+            let codes = try! ledger.apply(block, signatureVerdicts: verdicts)
+            precondition(codes.allSatisfy { $0.isValid }, "calibration transactions must all be valid")
+        }
+        return Measurement(name: "transactions applied (nonce, contract, state)", operations: blockCount * blockTransactions,
+                           seconds: Self.seconds(clock.now - start), unit: "tx")
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Appends blocks of `blockTransactions` signed transactions to a fresh store, with and without fsync.
@@ -94,8 +127,6 @@ public struct Calibration: Sendable {
             for index in 0..<16 { operation(count + index) }
             count += 16
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Measurement(name: name, operations: count, seconds: seconds, unit: unit)
+        return Measurement(name: name, operations: count, seconds: Self.seconds(clock.now - start), unit: unit)
     }
 }
