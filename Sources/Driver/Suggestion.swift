@@ -17,7 +17,8 @@ public enum Suggestion {
         return best?.candidate
     }
 
-    /// The Levenshtein distance between two strings (insertions, deletions, substitutions).
+    /// The edit distance between two strings: insertions, deletions, substitutions and
+    /// transpositions of adjacent characters each count one (optimal string alignment).
     public static func editDistance(_ left: String, _ right: String) -> Int {
         editDistance(Array(left), Array(right))
     }
@@ -25,16 +26,25 @@ public enum Suggestion {
     private static func editDistance(_ left: [Character], _ right: [Character]) -> Int {
         if left.isEmpty { return right.count }
         if right.isEmpty { return left.count }
-        var previous = Array(0...right.count)
-        var current = [Int](repeating: 0, count: right.count + 1)
-        for (leftIndex, leftCharacter) in left.enumerated() {
-            current[0] = leftIndex + 1
-            for (rightIndex, rightCharacter) in right.enumerated() {
-                let substitution = previous[rightIndex] + (leftCharacter == rightCharacter ? 0 : 1)
-                current[rightIndex + 1] = min(substitution, previous[rightIndex + 1] + 1, current[rightIndex] + 1)
+        let columns = right.count + 1
+        // distances[i * columns + j]: the distance between left.prefix(i) and right.prefix(j).
+        var distances = [Int](repeating: 0, count: (left.count + 1) * columns)
+        for i in 0...left.count { distances[i * columns] = i }
+        for j in 0...right.count { distances[j] = j }
+        for i in 1...left.count {
+            for j in 1...right.count {
+                let cost = left[i - 1] == right[j - 1] ? 0 : 1
+                var distance = min(
+                    distances[(i - 1) * columns + j] + 1,
+                    distances[i * columns + j - 1] + 1,
+                    distances[(i - 1) * columns + j - 1] + cost
+                )
+                if i > 1, j > 1, left[i - 1] == right[j - 2], left[i - 2] == right[j - 1] {
+                    distance = min(distance, distances[(i - 2) * columns + j - 2] + 1)
+                }
+                distances[i * columns + j] = distance
             }
-            swap(&previous, &current)
         }
-        return previous[right.count]
+        return distances[left.count * columns + right.count]
     }
 }
