@@ -27,11 +27,11 @@ public enum ByteCount {
         return Int(exactly: scaled.partialValue / divisor)
     }
 
-    /// A compact text: the largest binary or decimal unit that divides the size exactly, e.g. `2MiB`.
+    /// A compact text: the largest unit that divides the size exactly (decimal before binary), e.g. `2MiB`.
     public static func text(bytes: Int) -> String {
         let preferred: [(suffix: String, bytes: Int)] = [
-            ("GiB", 1 << 30), ("GB", 1_000_000_000), ("MiB", 1 << 20), ("MB", 1_000_000),
-            ("KiB", 1 << 10), ("KB", 1_000),
+            ("GB", 1_000_000_000), ("GiB", 1 << 30), ("MB", 1_000_000), ("MiB", 1 << 20),
+            ("KB", 1_000), ("KiB", 1 << 10),
         ]
         guard bytes != 0, let unit = preferred.first(where: { bytes % $0.bytes == 0 }) else { return "\(bytes)B" }
         return "\(bytes / unit.bytes)\(unit.suffix)"
