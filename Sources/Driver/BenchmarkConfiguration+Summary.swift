@@ -3,7 +3,7 @@ extension BenchmarkConfiguration {
     public var summary: String {
         var lines: [String] = []
         func row(_ label: String, _ value: String) {
-            lines.append(label.padding(toLength: 12, withPad: " ", startingAt: 0) + value)
+            lines.append(label.padded(to: 12) + value)
         }
         row("benchmark", "\(name) (seed \(seed))")
         row("network", "\(network.consensus.name) consensus, \(network.deployment.rawValue) deployment")
@@ -41,7 +41,7 @@ extension BenchmarkConfiguration {
         }
         let widths = (0..<3).map { column in table.map { $0[column].count }.max() ?? 0 }
         for cells in table {
-            let padded = (0..<3).map { cells[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+            let padded = (0..<3).map { cells[$0].padded(to: widths[$0]) }
             lines.append("  " + (padded + [cells[3]]).joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
@@ -49,8 +49,8 @@ extension BenchmarkConfiguration {
 }
 
 extension String {
-    /// The string cut or padded with `pad` to `length` characters.
-    func padding(toLength length: Int, withPad pad: Character, startingAt _: Int) -> String {
-        count >= length ? self : self + String(repeating: pad, count: length - count)
+    /// The string padded with spaces to at least `length` characters.
+    fileprivate func padded(to length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }

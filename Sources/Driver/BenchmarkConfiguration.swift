@@ -42,14 +42,3 @@ public struct BenchmarkConfiguration: Sendable, Hashable {
         self.rounds = rounds
     }
 }
-
-/// How the driver samples the nodes' resources.
-public struct MonitorSettings: Sendable, Hashable {
-    /// The time between two samples.
-    public var interval: Duration
-
-    /// Creates monitor settings.
-    public init(interval: Duration = .seconds(1)) {
-        self.interval = interval
-    }
-}

@@ -100,7 +100,7 @@ extension Round {
 
 extension String {
     /// The string without leading and trailing whitespace.
-    var trimmingWhitespace: Substring {
+    fileprivate var trimmingWhitespace: Substring {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? endIndex
         return start < end ? self[start..<end] : ""
