@@ -54,7 +54,9 @@ let package = Package(
         ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore"], swiftSettings: strictSwift),
-        .testTarget(name: "DriverTests", dependencies: ["Driver"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "DriverTests", dependencies: ["Driver"], exclude: ["Fixtures"], swiftSettings: strictSwift
+        ),
         .testTarget(name: "VernierTests", dependencies: ["vernier"], swiftSettings: strictSwift),
     ]
 )

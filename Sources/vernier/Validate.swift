@@ -1,13 +1,31 @@
 import ArgumentParser
+import Driver
+import Foundation
 
 /// `vernier validate <file>`: checks a benchmark file and prints its summary.
 struct Validate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a benchmark file and summarise it.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check a benchmark file and summarise it.",
+        discussion: """
+            Prints a summary of the configuration in effect (defaults included) and exits with 0 \
+            when the file is valid; prints every error as file:line:column: path: message and \
+            exits with 2 when it is not.
+            """
+    )
 
     @Argument(help: "The benchmark file.")
     var file: String = "benchmark.yaml"
 
     func run() async throws {
-        throw ExitCode(2)
+        let configuration: BenchmarkConfiguration
+        do {
+            configuration = try BenchmarkConfiguration.load(path: file)
+        } catch let failure as ConfigurationErrors {
+            let text = failure.lines.joined(separator: "\n") + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(2)
+        }
+        print(configuration.summary)
+        print("\n\(file) is valid.")
     }
 }

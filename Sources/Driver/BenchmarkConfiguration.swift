@@ -1,0 +1,44 @@
+/// A benchmark file, decoded and checked: the federation to start and the rounds to fire at it.
+public struct BenchmarkConfiguration: Sendable, Hashable {
+    /// The benchmark's name; it becomes a directory name, so only `[A-Za-z0-9._-]`.
+    public var name: String
+    /// The seed every random choice derives from.
+    public var seed: UInt64
+    /// The federation of ledger nodes.
+    public var network: NetworkConfiguration
+    /// The number of signing accounts, each with its own nonce.
+    public var accounts: Int
+    /// How many transactions of one account may be in flight at once.
+    public var nonceWindow: Int
+    /// How many times every round is repeated.
+    public var repetitions: Int
+    /// The confidence level of reported intervals, strictly between 0 and 1.
+    public var confidence: Double
+    /// Resource sampling settings.
+    public var monitor: MonitorSettings
+    /// The rounds, in the order they run.
+    public var rounds: [Round]
+
+    /// Creates a configuration; defaults match the file's defaults.
+    public init(
+        name: String,
+        seed: UInt64 = 42,
+        network: NetworkConfiguration,
+        accounts: Int = 100,
+        nonceWindow: Int = 1,
+        repetitions: Int = 1,
+        confidence: Double = 0.95,
+        monitor: MonitorSettings = MonitorSettings(),
+        rounds: [Round]
+    ) {
+        self.name = name
+        self.seed = seed
+        self.network = network
+        self.accounts = accounts
+        self.nonceWindow = nonceWindow
+        self.repetitions = repetitions
+        self.confidence = confidence
+        self.monitor = monitor
+        self.rounds = rounds
+    }
+}

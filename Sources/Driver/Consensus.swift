@@ -1,0 +1,21 @@
+/// The consensus protocol of a federation, with the settings in effect.
+public enum Consensus: Sendable, Hashable {
+    /// Raft ordering service, as in Fabric (`consensus: raft`).
+    case raft(RaftSettings)
+    /// Proof-of-work mining (`consensus: pow`).
+    case proofOfWork(ProofOfWorkSettings)
+    /// No ledger: one store node applies and persists transactions (`consensus: none`).
+    case singleStore
+
+    /// The names accepted for `network.consensus`.
+    public static let names = ["raft", "pow", "none"]
+
+    /// The name used in the file: `raft`, `pow` or `none`.
+    public var name: String {
+        switch self {
+        case .raft: "raft"
+        case .proofOfWork: "pow"
+        case .singleStore: "none"
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// How the nodes of a federation are run.
+public enum Deployment: String, Sendable, Hashable, CaseIterable {
+    /// Every node in the driver's process.
+    case inProcess = "in-process"
+    /// One operating-system process per node.
+    case processes
+}

@@ -1,0 +1,10 @@
+/// How the driver samples the nodes' resources.
+public struct MonitorSettings: Sendable, Hashable {
+    /// The time between two samples.
+    public var interval: Duration
+
+    /// Creates monitor settings.
+    public init(interval: Duration = .seconds(1)) {
+        self.interval = interval
+    }
+}

@@ -1,0 +1,89 @@
+extension NetworkConfiguration {
+    /// The keys allowed in `network`.
+    static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage"]
+
+    /// Reads `network`; nil if anything was reported.
+    static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
+        guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
+        let consensusName = mapping.read("consensus") { $0.choice(among: Consensus.names) }
+        let deployment = mapping.read("deployment", default: Deployment.inProcess) { value in
+            value.choice(among: Deployment.allCases.map(\.rawValue)).flatMap(Deployment.init(rawValue:))
+        }
+        let consensus: Consensus?
+        let organizations: [Organization]?
+        switch consensusName {
+        case "raft":
+            consensus = mapping.read("raft", default: RaftSettings(), RaftSettings.read).map(Consensus.raft)
+            organizations = mapping.read("organizations", readOrganizations)
+            rejectSection("pow", of: mapping, consensus: "raft")
+        case "pow":
+            consensus = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
+                .map(Consensus.proofOfWork)
+            organizations = mapping.read("organizations", readOrganizations)
+            rejectSection("raft", of: mapping, consensus: "pow")
+        case "none":
+            consensus = .singleStore
+            organizations = mapping.read("organizations", default: [], readOrganizations)
+            rejectSection("raft", of: mapping, consensus: "none")
+            rejectSection("pow", of: mapping, consensus: "none")
+        default:
+            // The consensus is unknown or missing (already reported): still check what can be checked.
+            consensus = nil
+            organizations = mapping.read("organizations", default: [], readOrganizations)
+            _ = mapping.read("raft", default: RaftSettings(), RaftSettings.read)
+            _ = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
+        }
+        let links = mapping.read("links", default: LinkSettings(), LinkSettings.read)
+        let storage = mapping.read("storage", default: StorageSettings(), StorageSettings.read)
+        guard let consensus, let deployment, let organizations, let links, let storage else { return nil }
+        return NetworkConfiguration(
+            consensus: consensus, deployment: deployment, organizations: organizations, links: links, storage: storage
+        )
+    }
+
+    /// Reports a consensus section that does not belong to the chosen consensus.
+    private static func rejectSection(_ section: String, of mapping: ConfigurationMapping, consensus: String) {
+        guard let value = mapping.optional(section) else { return }
+        value.report("a \(section) section is not allowed with consensus \(consensus)")
+    }
+
+    /// Reads `organizations`: at least one, unique names of `[a-z0-9-]`, 1 to 64 peers each.
+    private static func readOrganizations(_ value: ConfigurationValue) -> [Organization]? {
+        guard let elements = value.sequence() else { return nil }
+        guard !elements.isEmpty else {
+            value.report("at least one organization is required")
+            return nil
+        }
+        var seen: Set<String> = []
+        var organizations: [Organization] = []
+        var failed = false
+        for element in elements {
+            guard let mapping = element.mapping(allowedKeys: ["name", "peers"]) else {
+                failed = true
+                continue
+            }
+            let name = mapping.read("name") { value -> String? in
+                guard let name = value.string() else { return nil }
+                let valid = !name.isEmpty && name.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                }
+                guard valid else {
+                    value.report("invalid organization name \"\(name)\": use lowercase letters, digits and '-' only")
+                    return nil
+                }
+                guard seen.insert(name).inserted else {
+                    value.report("duplicate organization name \"\(name)\"")
+                    return nil
+                }
+                return name
+            }
+            let peers = mapping.read("peers") { $0.integer(atLeast: 1, atMost: 64) }
+            guard let name, let peers else {
+                failed = true
+                continue
+            }
+            organizations.append(Organization(name: name, peers: peers))
+        }
+        return failed ? nil : organizations
+    }
+}

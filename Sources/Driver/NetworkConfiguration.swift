@@ -1,0 +1,28 @@
+/// The federation: consensus, how nodes are deployed, organisations, links and storage.
+public struct NetworkConfiguration: Sendable, Hashable {
+    /// The consensus protocol with its settings.
+    public var consensus: Consensus
+    /// Whether nodes share the driver's process or run one process each.
+    public var deployment: Deployment
+    /// The organisations and their peers (empty only with `consensus: none`).
+    public var organizations: [Organization]
+    /// The simulated network links between nodes.
+    public var links: LinkSettings
+    /// How nodes write to disk.
+    public var storage: StorageSettings
+
+    /// Creates a network configuration.
+    public init(
+        consensus: Consensus,
+        deployment: Deployment = .inProcess,
+        organizations: [Organization] = [],
+        links: LinkSettings = LinkSettings(),
+        storage: StorageSettings = StorageSettings()
+    ) {
+        self.consensus = consensus
+        self.deployment = deployment
+        self.organizations = organizations
+        self.links = links
+        self.storage = storage
+    }
+}

@@ -1,0 +1,95 @@
+extension Workload {
+    /// The keys allowed in `arguments` for each module.
+    static let argumentKeys: [String: [String]] = [
+        "simple/open": simpleKeys,
+        "simple/query": simpleKeys,
+        "simple/transfer": simpleKeys,
+        "clinical/register-treatment": ["patients"],
+        "clinical/grant-permission": ["patients"],
+        "clinical/read-records": ["patients"],
+        "clinical/dispense": ["patients", "pharmacies"],
+        "clinical/mix": ["patients", "pharmacies", "weights"],
+        "noop": [],
+    ]
+
+    /// The arguments of every `simple/*` module.
+    private static let simpleKeys = ["numberOfAccounts", "initialMoney", "moneyToTransfer"]
+
+    /// Reads a `workload {module, arguments}`.
+    static func read(_ value: ConfigurationValue) -> Workload? {
+        guard let mapping = value.mapping(allowedKeys: ["module", "arguments"]) else { return nil }
+        guard let module = mapping.read("module", { $0.choice(among: moduleNames) }) else { return nil }
+        let argumentsValue = mapping.optional("arguments")
+        let arguments: ConfigurationMapping?
+        if let argumentsValue {
+            arguments = argumentsValue.mapping(allowedKeys: argumentKeys[module] ?? [])
+        } else {
+            arguments = ConfigurationMapping(value: mapping.value, entries: [])
+        }
+        guard let arguments else { return nil }
+        let patients = { arguments.read("patients", default: defaultPatients) { $0.integer(atLeast: 1) } }
+        let pharmacies = { arguments.read("pharmacies", default: defaultPharmacies) { $0.integer(atLeast: 1) } }
+        switch module {
+        case "simple/open": return readSimple(arguments).map(Workload.simpleOpen)
+        case "simple/query": return readSimple(arguments).map(Workload.simpleQuery)
+        case "simple/transfer": return readSimple(arguments).map(Workload.simpleTransfer)
+        case "clinical/register-treatment": return patients().map { .clinicalRegisterTreatment(patients: $0) }
+        case "clinical/grant-permission": return patients().map { .clinicalGrantPermission(patients: $0) }
+        case "clinical/read-records": return patients().map { .clinicalReadRecords(patients: $0) }
+        case "clinical/dispense":
+            let patients = patients()
+            let pharmacies = pharmacies()
+            guard let patients, let pharmacies else { return nil }
+            return .clinicalDispense(patients: patients, pharmacies: pharmacies)
+        case "clinical/mix":
+            let patients = patients()
+            let pharmacies = pharmacies()
+            let weights = arguments.read("weights", default: ClinicalMixWeights(), readMixWeights)
+            guard let patients, let pharmacies, let weights else { return nil }
+            return .clinicalMix(patients: patients, pharmacies: pharmacies, weights: weights)
+        case "noop": return .noop
+        default: return nil
+        }
+    }
+
+    /// Reads the `simple/*` arguments; absent keys take the defaults.
+    private static func readSimple(_ arguments: ConfigurationMapping) -> SimpleArguments? {
+        let defaults = SimpleArguments()
+        let numberOfAccounts = arguments.read("numberOfAccounts", default: defaults.numberOfAccounts) {
+            $0.integer(atLeast: 1)
+        }
+        let initialMoney = arguments.read("initialMoney", default: defaults.initialMoney) { $0.integer(atLeast: 0) }
+        let moneyToTransfer = arguments.read("moneyToTransfer", default: defaults.moneyToTransfer) {
+            $0.integer(atLeast: 1)
+        }
+        guard let numberOfAccounts, let initialMoney, let moneyToTransfer else { return nil }
+        return SimpleArguments(
+            numberOfAccounts: numberOfAccounts, initialMoney: initialMoney, moneyToTransfer: moneyToTransfer
+        )
+    }
+
+    /// Reads the `clinical/mix` weights: each >= 0, not all 0; absent ones take the defaults.
+    private static func readMixWeights(_ value: ConfigurationValue) -> ClinicalMixWeights? {
+        let keys = ["registerTreatment", "grantPermission", "readRecords", "dispense"]
+        guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
+        let defaults = ClinicalMixWeights()
+        let read = { (key: String, defaultValue: Double) in
+            mapping.read(key, default: defaultValue) { value in
+                value.require(value.number(), "at least 0") { $0 >= 0 }
+            }
+        }
+        let registerTreatment = read("registerTreatment", defaults.registerTreatment)
+        let grantPermission = read("grantPermission", defaults.grantPermission)
+        let readRecords = read("readRecords", defaults.readRecords)
+        let dispense = read("dispense", defaults.dispense)
+        guard let registerTreatment, let grantPermission, let readRecords, let dispense else { return nil }
+        guard registerTreatment + grantPermission + readRecords + dispense > 0 else {
+            value.report("the weights cannot all be 0")
+            return nil
+        }
+        return ClinicalMixWeights(
+            registerTreatment: registerTreatment, grantPermission: grantPermission,
+            readRecords: readRecords, dispense: dispense
+        )
+    }
+}
