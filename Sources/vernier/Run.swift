@@ -10,13 +10,7 @@ struct Run: AsyncParsableCommand {
     var file: String = "benchmark.yaml"
 
     func run() async throws {
-        let configuration: BenchmarkConfiguration
-        do {
-            configuration = try BenchmarkConfiguration.load(path: file)
-        } catch {
-            printToStandardError(String(describing: error))
-            throw ExitCode(2)
-        }
+        let configuration = try loadBenchmarkOrExit(file)
         print(configuration.summary)
         print("""
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Driver
-import Foundation
 
 /// `vernier validate <file>`: checks a benchmark file and prints its summary.
 struct Validate: AsyncParsableCommand {
@@ -17,14 +16,7 @@ struct Validate: AsyncParsableCommand {
     var file: String = "benchmark.yaml"
 
     func run() async throws {
-        let configuration: BenchmarkConfiguration
-        do {
-            configuration = try BenchmarkConfiguration.load(path: file)
-        } catch let failure as ConfigurationErrors {
-            let text = failure.lines.joined(separator: "\n") + "\n"
-            FileHandle.standardError.write(Data(text.utf8))
-            throw ExitCode(2)
-        }
+        let configuration = try loadBenchmarkOrExit(file)
         print(configuration.summary)
         print("\n\(file) is valid.")
     }
