@@ -122,7 +122,7 @@ enum OnLedgerSamples {
             "merkleRoot", "timestampMilliseconds", "seal", "raft", "proofOfWork", "configurationDigest",
             // calls, with enum cases and their associated values
             "simple", "clinical", "open", "account", "money", "transfer", "registerPatient", "grantPermission",
-            "registerTreatment", "readRecords", "dispense", "listAuditTrail",
+            "registerTreatment", "readRecords", "dispense", "listAuditTrail", "pseudonym", "key", "category", "right",
             // argument structs and records
             "patient", "doctor", "pharmacy", "licence", "hospital", "specialty", "diseaseCode", "drugCode",
             "dosage", "route", "examDateMilliseconds", "documentHash", "validFromMilliseconds",
