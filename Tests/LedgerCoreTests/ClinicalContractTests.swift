@@ -131,14 +131,21 @@ struct Clinic {
     }
 
     static let longestText = String(repeating: "a", count: ClinicalRules.maximumTextLength)
+    /// A free-text argument, shown escaped so control characters stay out of the test log.
+    struct Text: Sendable, CustomTestStringConvertible {
+        var value: String
+        var testDescription: String { "\(value.debugDescription) (\(value.utf8.count) bytes)" }
+    }
+
     static let invalidTexts = [
         "", "MD\u{0}1", "line\nbreak", "tab\there", "bell\u{7}", "del\u{7F}", "c1\u{85}",
         String(repeating: "a", count: ClinicalRules.maximumTextLength + 1),
         String(repeating: "é", count: ClinicalRules.maximumTextLength / 2 + 1),
-    ]
+    ].map(Text.init)
 
     @Test(arguments: invalidTexts)
-    func invalidDoctorTextIsRefused(text: String) throws {
+    func invalidDoctorTextIsRefused(invalid: Text) throws {
+        let text = invalid.value
         var clinic = try Clinic()
         let newcomer = LedgerHarness.account(20)
         for registration in [
@@ -393,7 +400,8 @@ struct Clinic {
     }
 
     @Test(arguments: ClinicalRegistrationTests.invalidTexts)
-    func invalidDosageIsRefused(dosage: String) throws {
+    func invalidDosageIsRefused(invalid: ClinicalRegistrationTests.Text) throws {
+        let dosage = invalid.value
         var clinic = try Clinic()
         try clinic.grant(.write)
         #expect(try clinic.registerTreatment(clinic.treatment(dosage: dosage), atMilliseconds: Clinic.start + 1).code
