@@ -92,6 +92,8 @@ public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
     case merkleRootMismatch(height: UInt64)
     case transactionCountMismatch(height: UInt64, header: UInt32, body: Int)
     case genesisMismatch(expected: Hash256, found: Hash256)
+    /// Contracts read the block time as "now": it may not run backwards.
+    case timestampBeforeParent(height: UInt64, parentMilliseconds: UInt64, foundMilliseconds: UInt64)
 
     public var description: String {
         switch self {
@@ -105,6 +107,8 @@ public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
             "block \(height) announces \(header) transactions and holds \(body)"
         case .genesisMismatch(let expected, let found):
             "genesis block \(found.short) is not this federation's (\(expected.short))"
+        case .timestampBeforeParent(let height, let parent, let found):
+            "block \(height) is timed \(found) ms, before its parent's \(parent) ms"
         }
     }
 }
@@ -153,6 +157,10 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
         }
         guard header.previousHash == previousHash else {
             throw .wrongPreviousHash(height: header.height, expected: previousHash, found: header.previousHash)
+        }
+        guard header.timestampMilliseconds >= previous.timestampMilliseconds else {
+            throw .timestampBeforeParent(height: header.height, parentMilliseconds: previous.timestampMilliseconds,
+                                         foundMilliseconds: header.timestampMilliseconds)
         }
         try verifyBody()
     }

@@ -35,10 +35,41 @@ public enum ContractError: UInt16, Error, Sendable, CaseIterable, CustomStringCo
     /// A call that changes state was sent where only a read-only call is allowed.
     case notReadOnly = 901
 
-    public var description: String { "\(self.name) (\(rawValue))" }
+    public var description: String { "\(name) (\(rawValue))" }
 
-    /// The case name, as reports spell it.
-    public var name: String { String(describing: self) }
+    /// The case name, as reports spell it; spelled out so that renaming a case cannot change reports.
+    public var name: String {
+        switch self {
+        case .accountExists: "accountExists"
+        case .accountMissing: "accountMissing"
+        case .insufficientFunds: "insufficientFunds"
+        case .balanceOverflow: "balanceOverflow"
+        case .invalidAccountName: "invalidAccountName"
+        case .notRegulator: "notRegulator"
+        case .doctorAlreadyRegistered: "doctorAlreadyRegistered"
+        case .pharmacyAlreadyRegistered: "pharmacyAlreadyRegistered"
+        case .patientAlreadyRegistered: "patientAlreadyRegistered"
+        case .patientNotRegistered: "patientNotRegistered"
+        case .notPatientController: "notPatientController"
+        case .doctorNotRegistered: "doctorNotRegistered"
+        case .pharmacyNotRegistered: "pharmacyNotRegistered"
+        case .invalidPermissionWindow: "invalidPermissionWindow"
+        case .permissionMissing: "permissionMissing"
+        case .permissionNotYetValid: "permissionNotYetValid"
+        case .permissionExpired: "permissionExpired"
+        case .permissionRevoked: "permissionRevoked"
+        case .invalidDiseaseCode: "invalidDiseaseCode"
+        case .invalidDrugCode: "invalidDrugCode"
+        case .invalidDosage: "invalidDosage"
+        case .examDateInFuture: "examDateInFuture"
+        case .treatmentNotFound: "treatmentNotFound"
+        case .treatmentOfAnotherPatient: "treatmentOfAnotherPatient"
+        case .controlledDrugAlreadyDispensed: "controlledDrugAlreadyDispensed"
+        case .invalidText: "invalidText"
+        case .roleConflict: "roleConflict"
+        case .notReadOnly: "notReadOnly"
+        }
+    }
 }
 
 /// The outcome of validating one transaction in a block.

@@ -148,11 +148,8 @@ import Testing
         }
     }
 
-    /// `ContractError.name` is `String(describing: self)`, which calls `description`, which calls
-    /// `name`: printing any contract error (or a `.contractError` validation code) recurses until
-    /// the stack overflows and the test process dies with SIGSEGV. Enable once ContractError.swift
-    /// spells the names out.
-    @Test(.disabled("ContractError.name and description recurse into each other (stack overflow)"))
+    /// Names are spelled out (an earlier `String(describing:)` recursed through `description`).
+    @Test
     func everyContractErrorHasItsOwnName() {
         #expect(Set(ContractError.allCases.map(\.name)).count == ContractError.allCases.count)
         #expect(ContractError.invalidDosage.name == "invalidDosage")

@@ -86,6 +86,13 @@ struct TransactionTests {
         }
         let swapped = Block(header: good.header, transactions: Array(transactions.reversed()))
         #expect(throws: ChainError.merkleRootMismatch(height: 1)) { try ledger.apply(swapped) }
+        let backdated = Block(height: 1, previousHash: ledger.headHash, timestampMilliseconds: 5, seal: .store, transactions: [])
+        try ledger.apply(backdated)
+        let beforeParent = Block(height: 2, previousHash: backdated.hash, timestampMilliseconds: 4, seal: .store, transactions: [])
+        #expect(throws: ChainError.timestampBeforeParent(height: 2, parentMilliseconds: 5, foundMilliseconds: 4)) {
+            try ledger.apply(beforeParent)
+        }
+        ledger = Ledger(genesis: genesis)
         let dropped = Block(header: good.header, transactions: Array(transactions.dropLast()))
         #expect(throws: ChainError.self) { try ledger.apply(dropped) }
         #expect(ledger.state.digest == digestBefore)
