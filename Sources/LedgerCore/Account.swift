@@ -80,3 +80,35 @@ public enum SignatureCheck {
         return key.isValidSignature(ecdsa, for: digest.bytes)
     }
 }
+
+/// Verifies transaction signatures, keeping decoded public keys so that an account's later
+/// transactions skip point decompression (a modular square root per compressed key).
+///
+/// The cache is bounded: when it holds `capacity` keys it is emptied and starts again.
+public struct SignatureVerifier: Sendable {
+    private var keys: [[UInt8]: P256.Signing.PublicKey] = [:]
+    public let capacity: Int
+
+    public init(capacity: Int = 100_000) {
+        precondition(capacity > 0, "a signature verifier needs room for at least one key")
+        self.capacity = capacity
+    }
+
+    /// True when the transaction's signature verifies against its sender key.
+    public mutating func isValid(_ transaction: Transaction) -> Bool {
+        guard transaction.signature.count == SigningAccount.signatureLength,
+              let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: transaction.signature),
+              let key = publicKey(transaction.senderKey)
+        else { return false }
+        return key.isValidSignature(ecdsa, for: transaction.id.bytes)
+    }
+
+    private mutating func publicKey(_ bytes: [UInt8]) -> P256.Signing.PublicKey? {
+        if let key = keys[bytes] { return key }
+        guard bytes.count == SigningAccount.publicKeyLength,
+              let key = try? P256.Signing.PublicKey(compressedRepresentation: bytes) else { return nil }
+        if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
+        keys[bytes] = key
+        return key
+    }
+}

@@ -62,6 +62,27 @@ struct TransactionTests {
         }
     }
 
+    @Test func cachingVerifierAgreesWithTheDirectCheckAndStaysBounded() {
+        var verifier = SignatureVerifier(capacity: 2)
+        let accounts = (0..<5).map { SigningAccount.deterministic(seed: 3, index: UInt64($0)) }
+        for round in 0..<3 {
+            for account in accounts {
+                let good = Transaction(signedBy: account, nonce: UInt64(round), call: .simple(.query(account: "a")))
+                var flipped = good.signature
+                flipped[20] ^= 0x10
+                let bad = Transaction(senderKey: good.senderKey, nonce: good.nonce, call: good.call, signature: flipped)
+                let wrongKey = Transaction(senderKey: accounts[(accounts.firstIndex { $0.address == account.address }! + 1) % 5].publicKey,
+                                           nonce: good.nonce, call: good.call, signature: good.signature)
+                #expect(verifier.isValid(good))
+                #expect(!verifier.isValid(bad))
+                #expect(!verifier.isValid(wrongKey))
+            }
+        }
+        let notAPoint = Transaction(senderKey: [2] + [UInt8](repeating: 0xFF, count: 32), nonce: 0,
+                                    call: .simple(.query(account: "a")), signature: [UInt8](repeating: 1, count: 64))
+        #expect(!verifier.isValid(notAPoint))
+    }
+
     @Test func replayIsRejectedWithItsOwnCode() throws {
         var ledger = Ledger(genesis: genesis)
         let transaction = Transaction(signedBy: Fixtures.doctor, nonce: 0, call: .simple(.open(account: "acc", money: 1)))
