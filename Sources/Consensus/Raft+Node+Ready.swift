@@ -52,7 +52,7 @@ extension Raft.Node {
             log.appliedIndex = max(log.appliedIndex, last.index)
         }
         if role == .leader, maybeCommit() {
-            broadcastHeartbeat()
+            broadcastCommit()
         }
     }
 }

@@ -163,8 +163,20 @@ extension Raft.Node {
     }
 
     /// Tells followers about a new commit index without waiting for the next heartbeat.
-    private mutating func broadcastCommit() {
-        for peer in peers { replicate(to: peer, heartbeat: true) }
+    ///
+    /// Unlike a heartbeat it does not repeat an outstanding probe, which is still on its way.
+    mutating func broadcastCommit() {
+        for peer in peers {
+            guard let peerProgress = progress[peer] else { continue }
+            switch peerProgress.state {
+            case .replicate:
+                replicate(to: peer, heartbeat: true)
+            case .probe where !peerProgress.probeSent:
+                replicate(to: peer, heartbeat: false)
+            case .probe, .snapshot:
+                break
+            }
+        }
     }
 
     /// Commits the highest index of the current term stored on a majority; returns whether it moved.
