@@ -35,6 +35,9 @@ struct RaftCluster {
     var leadersByTerm: [UInt64: Raft.NodeID] = [:]
     /// Every entry any application applied, by index.
     var appliedByIndex: [UInt64: Raft.Entry] = [:]
+    /// For each applied index, the lowest term any node was in when applying it: the entry was
+    /// committed in that term or earlier, so every leader of a later term must hold it.
+    var committedNoLaterThanTerm: [UInt64: UInt64] = [:]
     /// Invariant violations found so far.
     var violations: [String] = []
     /// Messages delivered so far, by kind, for counting round trips.
@@ -130,7 +133,7 @@ struct RaftCluster {
                     appliedIndex[id] = snapshot.metadata.lastIncludedIndex
                 }
                 for entry in ready.committedEntries {
-                    apply(entry, on: id)
+                    apply(entry, on: id, term: node.term)
                 }
                 network.append(contentsOf: ready.messages)
                 node.advance(ready)
@@ -145,7 +148,7 @@ struct RaftCluster {
         }
     }
 
-    private mutating func apply(_ entry: Raft.Entry, on id: Raft.NodeID) {
+    private mutating func apply(_ entry: Raft.Entry, on id: Raft.NodeID, term: UInt64) {
         let expectedIndex = (appliedIndex[id] ?? 0) + 1
         if entry.index != expectedIndex {
             violations.append("seed \(seed): \(id) applied index \(entry.index), expected \(expectedIndex)")
@@ -155,6 +158,7 @@ struct RaftCluster {
             violations.append("seed \(seed): \(id) applied \(entry) at \(entry.index) where \(known) was applied")
         }
         appliedByIndex[entry.index] = entry
+        committedNoLaterThanTerm[entry.index] = min(committedNoLaterThanTerm[entry.index] ?? term, term)
         if let payload = entry.payload {
             applied[id, default: []].append(Self.decodeValues(payload).first ?? 0)
         }
@@ -232,11 +236,12 @@ struct RaftCluster {
         return found
     }
 
-    /// Leader completeness: every applied entry is in the log of every current leader.
+    /// Leader completeness: an entry committed in a term is in the log of every later term's leader.
     func leaderCompletenessViolations() -> [String] {
         var found: [String] = []
         for node in nodes.values where node.role == .leader {
             for (index, entry) in appliedByIndex where index >= node.firstIndex {
+                guard let committedTerm = committedNoLaterThanTerm[index], committedTerm < node.term else { continue }
                 if node.entry(at: index) != entry {
                     found.append("seed \(seed): leader \(node.id) of term \(node.term) lacks applied entry \(index)")
                 }
