@@ -161,4 +161,35 @@ struct MembershipTests {
         node.advance(next)
         #expect(!node.hasReady)
     }
+
+    @Test("a leader sends a heartbeat to every follower once per heartbeat interval")
+    func heartbeatsEveryInterval() {
+        var cluster = clusterLedByOne()
+        cluster.delivered.removeAll()
+        cluster.tick(10)
+        for follower: Raft.NodeID in [2, 3] {
+            let heartbeats = cluster.delivered.filter { envelope in
+                guard envelope.from == 1, envelope.to == follower,
+                      case .appendEntries(_, _, _, let entries, _) = envelope.message else { return false }
+                return entries.isEmpty
+            }
+            #expect(heartbeats.count == 10 / cluster.options.heartbeatIntervalTicks)
+        }
+        #expect(cluster.nodes[1]?.role == .leader)
+        #expect(cluster.nodes[1]?.term == 1)
+    }
+
+    @Test("a follower that crashed and missed entries catches up from the log after restarting")
+    func restartedFollowerCatchesUpFromLog() {
+        var cluster = clusterLedByOne()
+        cluster.crash(3)
+        for value in UInt64(1)...10 { cluster.propose(value, on: 1) }
+        cluster.tick(2)
+        cluster.start(3)
+        cluster.tick(4)
+        #expect(cluster.nodes[3]?.lastIndex == 11)
+        #expect(cluster.applied[3] == Array(1...10))
+        #expect(cluster.storages[3]?.entries.count == 11)
+        #expect(cluster.violations.isEmpty)
+    }
 }
