@@ -35,6 +35,8 @@ extension Raft {
         public var maxUncommittedEntries: Int
         /// The most outgoing messages held between two `ready()` calls; more are dropped.
         public var maxPendingMessages: Int
+        /// The most committed entries one `Ready` hands out to apply; the rest follow in later ones.
+        public var maxCommittedEntriesPerReady: Int
 
         /// Creates options; the defaults suit a tick of about 100 ms.
         public init(
@@ -45,12 +47,14 @@ extension Raft {
             maxEntriesPerAppend: Int = 64,
             maxInflightAppends: Int = 16,
             maxUncommittedEntries: Int = 4_096,
-            maxPendingMessages: Int = 4_096
+            maxPendingMessages: Int = 4_096,
+            maxCommittedEntriesPerReady: Int = 1_024
         ) {
             precondition(electionTimeoutTicks > heartbeatIntervalTicks && heartbeatIntervalTicks >= 1,
                          "the election timeout must exceed the heartbeat interval")
             precondition(maxEntriesPerAppend >= 1 && maxInflightAppends >= 1
-                         && maxUncommittedEntries >= 1 && maxPendingMessages >= 1,
+                         && maxUncommittedEntries >= 1 && maxPendingMessages >= 1
+                         && maxCommittedEntriesPerReady >= 1,
                          "bounds must be positive")
             self.electionTimeoutTicks = electionTimeoutTicks
             self.heartbeatIntervalTicks = heartbeatIntervalTicks
@@ -60,6 +64,7 @@ extension Raft {
             self.maxInflightAppends = maxInflightAppends
             self.maxUncommittedEntries = maxUncommittedEntries
             self.maxPendingMessages = maxPendingMessages
+            self.maxCommittedEntriesPerReady = maxCommittedEntriesPerReady
         }
     }
 }

@@ -31,8 +31,11 @@ extension Raft.Node {
         log.unstableFromIndex = log.lastIndex + 1
         ready.messages = outbox
         outbox.removeAll()
-        ready.committedEntries = log.entries(from: log.applyingIndex + 1, through: log.commitIndex, maxCount: Int.max)
-        log.applyingIndex = max(log.applyingIndex, log.commitIndex)
+        ready.committedEntries = log.entries(from: log.applyingIndex + 1, through: log.commitIndex,
+                                             maxCount: options.maxCommittedEntriesPerReady)
+        if let last = ready.committedEntries.last {
+            log.applyingIndex = last.index
+        }
         return ready
     }
 

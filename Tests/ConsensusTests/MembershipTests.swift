@@ -181,7 +181,8 @@ struct MembershipTests {
 
     @Test("a follower that crashed and missed entries catches up from the log after restarting")
     func restartedFollowerCatchesUpFromLog() {
-        var cluster = clusterLedByOne()
+        var cluster = clusterLedByOne(options: Raft.Options(electionTimeoutTicks: 10, heartbeatIntervalTicks: 2,
+                                                            maxCommittedEntriesPerReady: 3))
         cluster.crash(3)
         for value in UInt64(1)...10 { cluster.propose(value, on: 1) }
         cluster.tick(2)
