@@ -3,7 +3,7 @@ import Testing
 @testable import Consensus
 
 @Suite("Raft pre-vote, leader transfer, snapshots and restarts")
-struct MembershipTests {
+struct LeadershipAndRecoveryTests {
     func clusterLedByOne(size: Int = 3, seed: UInt64 = 20,
                          options: Raft.Options = RaftCluster.defaultOptions) -> RaftCluster {
         var cluster = RaftCluster(size: size, seed: seed, options: options)
