@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Node", targets: ["Node"]),
         .library(name: "Driver", targets: ["Driver"]),
+        .library(name: "Consensus", targets: ["Consensus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,12 @@ let package = Package(
         .target(
             name: "LedgerCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift
+        ),
+        // Consensus as pure state machines: Raft (tick / step / propose / ready / advance).
+        .target(
+            name: "Consensus",
+            dependencies: ["LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Node shells: the block store on disk (roles arrive with the consensus issues).
@@ -53,6 +60,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(
             name: "DriverTests", dependencies: ["Driver"], exclude: ["Fixtures"], swiftSettings: strictSwift
