@@ -221,3 +221,19 @@ public struct CanonicalReader: Sendable {
         return value
     }
 }
+
+/// An enum encoded as its one-byte raw value; an unknown byte is an `unknownTag` error.
+public protocol CanonicalByteEnum: CanonicalCodable, RawRepresentable where RawValue == UInt8 {
+    /// The field name that errors report.
+    static var fieldName: String { get }
+}
+
+extension CanonicalByteEnum {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        let tag = try reader.readUInt8(Self.fieldName)
+        guard let value = Self(rawValue: tag) else { throw .unknownTag(field: Self.fieldName, tag: tag) }
+        self = value
+    }
+}

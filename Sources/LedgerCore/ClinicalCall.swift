@@ -92,39 +92,27 @@ public enum ClinicalCall: Sendable, Hashable, CanonicalCodable {
 }
 
 /// A category of clinical data that a permission covers.
-public enum DataCategory: UInt8, Sendable, Hashable, CaseIterable, CanonicalCodable {
+public enum DataCategory: UInt8, Sendable, Hashable, CaseIterable, CanonicalByteEnum {
     case historyAndPhysical = 1
     case laboratoryResults = 2
     case radiationDoses = 3
     case treatments = 4
 
-    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
-
-    public init(from reader: inout CanonicalReader) throws(CodecError) {
-        let tag = try reader.readUInt8("dataCategory")
-        guard let value = Self(rawValue: tag) else { throw .unknownTag(field: "dataCategory", tag: tag) }
-        self = value
-    }
+    public static let fieldName = "dataCategory"
 }
 
 /// What a permission lets a doctor do with a category.
-public enum AccessRight: UInt8, Sendable, Hashable, CaseIterable, CanonicalCodable {
+public enum AccessRight: UInt8, Sendable, Hashable, CaseIterable, CanonicalByteEnum {
     case read = 1
     case write = 2
     /// Share with a study, which a research centre may then read.
     case share = 3
 
-    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
-
-    public init(from reader: inout CanonicalReader) throws(CodecError) {
-        let tag = try reader.readUInt8("accessRight")
-        guard let value = Self(rawValue: tag) else { throw .unknownTag(field: "accessRight", tag: tag) }
-        self = value
-    }
+    public static let fieldName = "accessRight"
 }
 
 /// How a drug is given.
-public enum AdministrationRoute: UInt8, Sendable, Hashable, CaseIterable, CanonicalCodable {
+public enum AdministrationRoute: UInt8, Sendable, Hashable, CaseIterable, CanonicalByteEnum {
     case oral = 1
     case intravenous = 2
     case intramuscular = 3
@@ -134,13 +122,7 @@ public enum AdministrationRoute: UInt8, Sendable, Hashable, CaseIterable, Canoni
     case rectal = 7
     case sublingual = 8
 
-    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
-
-    public init(from reader: inout CanonicalReader) throws(CodecError) {
-        let tag = try reader.readUInt8("route")
-        guard let value = Self(rawValue: tag) else { throw .unknownTag(field: "route", tag: tag) }
-        self = value
-    }
+    public static let fieldName = "route"
 }
 
 /// The regulator registers a doctor's account with professional (not personal) data.

@@ -183,18 +183,12 @@ public struct TreatmentRecord: Sendable, Hashable, CanonicalCodable {
 }
 
 /// What an access to a patient's records did.
-public enum AuditAction: UInt8, Sendable, Hashable, CaseIterable, CanonicalCodable {
+public enum AuditAction: UInt8, Sendable, Hashable, CaseIterable, CanonicalByteEnum {
     case readRecords = 1
     case registerTreatment = 2
     case dispense = 3
 
-    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
-
-    public init(from reader: inout CanonicalReader) throws(CodecError) {
-        let tag = try reader.readUInt8("auditAction")
-        guard let value = Self(rawValue: tag) else { throw .unknownTag(field: "auditAction", tag: tag) }
-        self = value
-    }
+    public static let fieldName = "auditAction"
 }
 
 /// One access to a patient's records: who, what, when, by which transaction.
