@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "vernier", targets: ["vernier"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Node", targets: ["Node"]),
         .library(name: "Driver", targets: ["Driver"]),
         .library(name: "Consensus", targets: ["Consensus"]),
@@ -38,10 +39,16 @@ let package = Package(
             dependencies: ["LedgerCore"],
             swiftSettings: strictSwift
         ),
-        // Node shells: the block store on disk (roles arrive with the consensus issues).
+        // Moving frames between nodes: the in-process network, thread-backed executors, counters.
+        .target(
+            name: "Transport",
+            dependencies: ["LedgerCore"],
+            swiftSettings: strictSwift
+        ),
+        // Node roles (orderer, peer), their pure cores and shells, the block store and the Raft log.
         .target(
             name: "Node",
-            dependencies: ["LedgerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LedgerCore", "Consensus", "Transport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
@@ -61,7 +68,8 @@ let package = Package(
         ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(
             name: "DriverTests", dependencies: ["Driver"], exclude: ["Fixtures"], swiftSettings: strictSwift
         ),

@@ -1,0 +1,2 @@
+/// Moving frames between nodes. (Filled by the transport work.)
+public enum TransportModule {}
