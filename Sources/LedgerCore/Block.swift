@@ -86,7 +86,7 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
 }
 
 /// Why a block cannot extend a chain.
-public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ChainError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongHeight(expected: UInt64, found: UInt64)
     case wrongPreviousHash(height: UInt64, expected: Hash256, found: Hash256)
     case merkleRootMismatch(height: UInt64)

@@ -23,19 +23,29 @@ public final class PersistentLedger {
         self.recovery = recovery
     }
 
-    /// Validates a block against the state, stores it (durably unless fsync is off), then
-    /// applies it; returns each transaction's validation code.
+    /// Validates a block against the state and applies it, then stores it (durably unless fsync is
+    /// off); returns each transaction's validation code. A block that does not extend the chain
+    /// changes nothing. If storing fails the ledger in memory is ahead of the disk: this value
+    /// refuses every later commit, and its node must stop.
     @discardableResult
     public func commit(_ block: Block, signatureVerdicts: [Bool]? = nil) throws(BlockStoreError) -> [ValidationCode] {
-        var next = ledger
+        if let failure { throw failure }
         let codes: [ValidationCode]
         do throws(ChainError) {
-            codes = try next.apply(block, signatureVerdicts: signatureVerdicts)
+            // Applied in place: copying the ledger first would copy the whole world state per block.
+            codes = try ledger.apply(block, signatureVerdicts: signatureVerdicts)
         } catch {
             throw .chain(path: store.path, error)
         }
-        try store.append(block)
-        ledger = next
+        do {
+            try store.append(block)
+        } catch {
+            failure = error
+            throw error
+        }
         return codes
     }
+
+    /// The storage failure that stopped this ledger, if any.
+    public private(set) var failure: BlockStoreError?
 }

@@ -1,0 +1,65 @@
+public import LedgerCore
+
+/// What became of a block a peer received.
+public enum PeerBlockOutcome: Sendable, Hashable {
+    /// Validated and applied; the shell stores it, then emits these codes as commit events.
+    case committed([ValidationCode])
+    /// At or below the peer's height: delivered twice (after a reconnect), nothing to do.
+    case alreadyCommitted
+    /// Above the next height: blocks are missing; ask the orderer for them from `nextHeight`.
+    case gap(nextHeight: UInt64)
+    /// Does not extend the chain (wrong parent, bad body): refused.
+    case refused(ChainError)
+}
+
+/// One transaction's result, as a peer reports it to clients.
+public struct CommitEvent: Sendable, Hashable {
+    public var transaction: Hash256
+    public var code: ValidationCode
+    public var height: UInt64
+
+    public init(transaction: Hash256, code: ValidationCode, height: UInt64) {
+        self.transaction = transaction
+        self.code = code
+        self.height = height
+    }
+}
+
+/// A validating peer as a value: it checks each delivered block's transactions (signature, nonce,
+/// contract) and applies them to its world state. Persistence and events are its shell's job.
+public struct PeerCore: Sendable {
+    public private(set) var ledger: Ledger
+    private var verifier: SignatureVerifier
+
+    public init(genesis: GenesisConfiguration, verifierCapacity: Int = 100_000) {
+        ledger = Ledger(genesis: genesis)
+        verifier = SignatureVerifier(capacity: verifierCapacity)
+    }
+
+    /// The height of the next block this peer needs.
+    public var nextHeight: UInt64 { ledger.height + 1 }
+
+    /// Validates and applies `block` if it is the next one.
+    ///
+    /// - Parameter signatureVerdicts: precomputed checks, or nil to verify here.
+    public mutating func receive(_ block: Block, signatureVerdicts: [Bool]? = nil) -> PeerBlockOutcome {
+        if block.header.height < nextHeight { return .alreadyCommitted }
+        if block.header.height > nextHeight { return .gap(nextHeight: nextHeight) }
+        let verdicts = signatureVerdicts ?? block.transactions.map { verifier.isValid($0) }
+        do {
+            return .committed(try ledger.apply(block, signatureVerdicts: verdicts))
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    /// The commit events of a committed block.
+    public static func events(of block: Block, codes: [ValidationCode]) -> [CommitEvent] {
+        zip(block.transactions, codes).map { CommitEvent(transaction: $0.id, code: $1, height: block.header.height) }
+    }
+
+    /// Answers a read-only call from this peer's state, without ordering it.
+    public func query(_ call: ContractCall, sender: Address, atMilliseconds now: UInt64) -> Result<ContractOutput, ContractError> {
+        ledger.evaluate(call, sender: sender, atMilliseconds: now)
+    }
+}
