@@ -1,0 +1,39 @@
+import Testing
+@testable import Node
+
+@Suite("Federation simulation")
+struct FederationSimulationTests {
+    /// CI's share of seeds; `vernier simulate --seeds N` runs as many as wanted.
+    static let seeds: [UInt64] = Array(0..<500)
+
+    @Test("invariants hold under crashes, partitions, loss, duplication and reordering", arguments: seeds)
+    func invariantsHold(seed: UInt64) {
+        switch FederationSimulation.run(seed: seed) {
+        case .success(let report):
+            #expect(report.acknowledgedTransactions > 0, "seed \(seed) committed nothing")
+        case .failure(let failure):
+            Issue.record("\(failure)")
+        }
+    }
+
+    @Test func aSeedReplaysExactly() {
+        let first = FederationSimulation.run(seed: 77)
+        let second = FederationSimulation.run(seed: 77)
+        #expect(first == second)
+        let other = FederationSimulation.run(seed: 78)
+        #expect(first != other)
+    }
+
+    @Test func faultsAreReallyInjected() throws {
+        var crashes = 0, partitions = 0, terms = 0
+        for seed in UInt64(0)..<10 {
+            let report = try FederationSimulation.run(seed: seed).get()
+            crashes += report.crashes
+            partitions += report.partitions
+            terms += report.leaderTerms
+        }
+        #expect(crashes > 10)
+        #expect(partitions > 10)
+        #expect(terms > 10)
+    }
+}
