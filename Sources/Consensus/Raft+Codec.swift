@@ -52,7 +52,7 @@ extension Raft.HardState: CanonicalCodable {
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
         let term = try reader.readUInt64("raft.hardState.term")
-        let votedFor = try reader.readOptionalUInt64("raft.hardState.votedFor").map(Raft.NodeID.init)
+        let votedFor = try reader.readOptionalUInt64("raft.hardState.votedFor").map { Raft.NodeID($0) }
         let commitIndex = try reader.readUInt64("raft.hardState.commitIndex")
         self.init(term: term, votedFor: votedFor, commitIndex: commitIndex)
     }

@@ -213,7 +213,7 @@ struct RaftLogStoreTests {
         for batch in 0..<80 {
             let hardState = Raft.HardState(term: 1, votedFor: 1, commitIndex: UInt64(batch * 5))
             let step = RaftLogStep.persist(Raft.Ready(hardState: hardState,
-                                                      entriesToPersist: steps.makeEntries(from: reference.entries.count + 1, term: 1)))
+                                                      entriesToPersist: steps.makeEntries(from: UInt64(reference.entries.count) + 1, term: 1)))
             try step.apply(to: store)
             step.apply(to: &reference)
         }
