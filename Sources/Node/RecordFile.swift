@@ -212,6 +212,7 @@ public final class RecordFile {
         guard contents.count >= magic.count, contents[0..<magic.count].elementsEqual(magic) else {
             throw Failure(.wrongMagic(path: path))
         }
+        endOffset = contents.count
         var offset = magic.count
         // Each pass consumes at least one record header, so the file's size bounds the loop.
         while offset < contents.count {
