@@ -17,6 +17,11 @@ public struct BlockStoreOptions: Sendable, Hashable {
         self.fsync = fsync
         self.maximumRecordBytes = maximumRecordBytes
     }
+
+    /// The same settings for the record file underneath.
+    var recordFileOptions: RecordFileOptions {
+        RecordFileOptions(fsync: fsync, maximumRecordBytes: maximumRecordBytes)
+    }
 }
 
 /// Why a block store could not open, read or append.
@@ -29,6 +34,8 @@ public enum BlockStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case notNextBlock(expectedHeight: UInt64, found: UInt64)
     case recordTooLarge(bytes: Int, limit: Int)
     case noSuchHeight(UInt64)
+    /// An empty record was to be written (a block never encodes to zero bytes).
+    case emptyRecord
 
     public var description: String {
         switch self {
@@ -46,6 +53,21 @@ public enum BlockStoreError: Error, Equatable, Sendable, CustomStringConvertible
             "a \(bytes)-byte block exceeds the store's record limit of \(limit) bytes"
         case .noSuchHeight(let height):
             "the store holds no block at height \(height)"
+        case .emptyRecord:
+            "a record payload cannot be empty"
+        }
+    }
+}
+
+extension BlockStoreError: RecordFileErrorRepresentable {
+    /// Maps an error of the record file underneath to the block store's own.
+    public init(_ error: RecordFileError) {
+        switch error {
+        case .io(let operation, let path, let code): self = .io(operation: operation, path: path, errno: code)
+        case .wrongMagic(let path): self = .notABlockStore(path: path)
+        case .corruptRecord(let path, let offset, let reason): self = .corruptRecord(path: path, offset: offset, reason: reason)
+        case .recordTooLarge(let bytes, let limit): self = .recordTooLarge(bytes: bytes, limit: limit)
+        case .emptyRecord: self = .emptyRecord
         }
     }
 }
@@ -60,46 +82,39 @@ public struct BlockStoreRecovery: Sendable, Hashable {
 
 /// An append-only file of checksummed blocks, the chain a node commits to disk.
 ///
-/// Layout: an 8-byte magic with the format version, then one record per block, each a big-endian
-/// UInt32 payload length, a UInt32 CRC-32C of the payload, and the block's canonical encoding.
-/// Opening verifies every record and the hash chain from the federation's genesis block; a torn
-/// last record (a crash mid-append) is cut off, any other damage is an error.
-/// Owned by one node; not for concurrent use.
+/// A `RecordFile` with the magic "VRNBLK" and format version 1, one record per block holding the
+/// block's canonical encoding. Opening verifies every record and the hash chain from the
+/// federation's genesis block; a torn last record (a crash mid-append) is cut off, any other
+/// damage is an error. Owned by one node; not for concurrent use.
 public final class BlockStore {
-    public let path: String
+    public var path: String { file.path }
     public let options: BlockStoreOptions
     /// Bytes this store wrote to its file.
-    public private(set) var bytesWritten: UInt64 = 0
+    public var bytesWritten: UInt64 { file.bytesWritten }
     /// Bytes this store read from its file.
-    public private(set) var bytesRead: UInt64 = 0
+    public var bytesRead: UInt64 { file.bytesRead }
     /// fsync calls made.
-    public private(set) var syncCount: UInt64 = 0
+    public var syncCount: UInt64 { file.syncCount }
     /// The header of the last stored block.
     public private(set) var head: BlockHeader
     public private(set) var headHash: Hash256
 
-    private let descriptor: Int32
+    private let file: RecordFile
     /// File offset of each block's record, by height.
     private var recordOffsets: [Int]
-    private var endOffset: Int
 
     static let magic: [UInt8] = Array("VRNBLK".utf8) + [0, 1]
-    static let recordHeaderBytes = 8
 
     /// The number of blocks stored, genesis included; the next block's height.
     public var blockCount: Int { recordOffsets.count }
 
-    private init(path: String, options: BlockStoreOptions, descriptor: Int32, genesis: Block) {
-        self.path = path
+    private init(file: RecordFile, options: BlockStoreOptions, head: Block, recordOffsets: [Int]) {
+        self.file = file
         self.options = options
-        self.descriptor = descriptor
-        head = genesis.header
-        headHash = genesis.hash
-        recordOffsets = []
-        endOffset = Self.magic.count
+        self.head = head.header
+        headHash = head.hash
+        self.recordOffsets = recordOffsets
     }
-
-    deinit { close(descriptor) }
 
     /// Opens the store at `path`, creating it with the genesis block if it does not exist, and
     /// calls `replay` with every stored block in order (genesis first) so the caller can rebuild
@@ -109,22 +124,45 @@ public final class BlockStore {
         replay: (Block) throws(BlockStoreError) -> Void = { _ in }
     ) throws(BlockStoreError) -> (BlockStore, BlockStoreRecovery) {
         let genesisBlock = genesis.genesisBlock
-        let existed = access(path, F_OK) == 0
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
-        let store = BlockStore(path: path, options: options, descriptor: descriptor, genesis: genesisBlock)
-        if !existed || store.fileSize() == 0 {
-            try store.writeAll(magic, at: 0)
-            store.endOffset = magic.count
-            try store.appendRecord(genesisBlock.canonicalBytes)
-            store.recordOffsets = [magic.count]
-            try store.sync(force: true)
-            try syncDirectory(of: path)
-            try replay(genesisBlock)
-            return (store, BlockStoreRecovery(blockCount: 1, truncatedBytes: 0))
+        var previous: Block?
+        var recordOffsets: [Int] = []
+        let (file, truncatedBytes) = try RecordFile.open(
+            path: path, magic: magic, options: options.recordFileOptions
+        ) { (payload, offset) throws(BlockStoreError) in
+            let block: Block
+            do {
+                block = try Block(canonicalBytes: payload)
+            } catch {
+                // The checksum matched, so these are the bytes that were written: not a torn write.
+                throw .corruptRecord(path: path, offset: offset, reason: "checksummed record does not decode: \(error)")
+            }
+            do throws(ChainError) {
+                if let previous {
+                    try block.verifyLink(to: previous.header, previousHash: previous.hash)
+                } else if block.hash != genesisBlock.hash {
+                    throw ChainError.genesisMismatch(expected: genesisBlock.hash, found: block.hash)
+                }
+            } catch {
+                throw .chain(path: path, error)
+            }
+            try replay(block)
+            recordOffsets.append(offset)
+            previous = block
         }
-        let truncated = try store.scan(genesis: genesisBlock, replay: replay)
-        return (store, BlockStoreRecovery(blockCount: store.blockCount, truncatedBytes: truncated))
+        guard let previous else {
+            // A new file, or one whose genesis record a crash during creation left torn.
+            do throws(RecordFileError) {
+                recordOffsets = [try file.append(genesisBlock.canonicalBytes)]
+                try file.sync(force: true)
+            } catch {
+                throw BlockStoreError(error)
+            }
+            try replay(genesisBlock)
+            return (BlockStore(file: file, options: options, head: genesisBlock, recordOffsets: recordOffsets),
+                    BlockStoreRecovery(blockCount: 1, truncatedBytes: truncatedBytes))
+        }
+        let store = BlockStore(file: file, options: options, head: previous, recordOffsets: recordOffsets)
+        return (store, BlockStoreRecovery(blockCount: store.blockCount, truncatedBytes: truncatedBytes))
     }
 
     /// Appends the block that follows the head and, unless fsync is off, makes it durable before
@@ -138,15 +176,18 @@ public final class BlockStore {
         } catch {
             throw .chain(path: path, error)
         }
-        let offset = endOffset
-        do {
-            try appendRecord(block.canonicalBytes)
-            try sync(force: false)
+        let offset: Int
+        do throws(RecordFileError) {
+            offset = try file.append(block.canonicalBytes)
+            do {
+                try file.sync()
+            } catch {
+                // Not durable, so not stored: leave no record for the next append to build on.
+                try? file.truncate(to: offset)
+                throw error
+            }
         } catch {
-            // Leave no half record behind for the next append to build on.
-            _ = ftruncate(descriptor, off_t(offset))
-            endOffset = offset
-            throw error
+            throw BlockStoreError(error)
         }
         recordOffsets.append(offset)
         head = block.header
@@ -157,169 +198,16 @@ public final class BlockStore {
     public func block(at height: UInt64) throws(BlockStoreError) -> Block {
         guard height < UInt64(recordOffsets.count) else { throw .noSuchHeight(height) }
         let offset = recordOffsets[Int(height)]
-        let end = height + 1 < UInt64(recordOffsets.count) ? recordOffsets[Int(height) + 1] : endOffset
-        let bytes = try readBytes(at: offset, count: end - offset)
-        switch decodeRecord(bytes[...], at: offset) {
-        case .block(let block, _): return block
-        case .torn(let reason), .corrupt(let reason): throw .corruptRecord(path: path, offset: offset, reason: reason)
-        }
-    }
-
-    // MARK: - Opening
-
-    private enum RecordOutcome {
-        case block(Block, recordBytes: Int)
-        /// Incomplete at the end of the file: the trace of a crash mid-append.
-        case torn(String)
-        case corrupt(String)
-    }
-
-    /// Verifies every record; returns how many torn bytes it cut from the end.
-    private func scan(genesis: Block, replay: (Block) throws(BlockStoreError) -> Void) throws(BlockStoreError) -> Int {
-        let size = fileSize()
-        let contents = try readBytes(at: 0, count: size)
-        guard contents.count >= Self.magic.count, Array(contents[0..<Self.magic.count]) == Self.magic else {
-            throw .notABlockStore(path: path)
-        }
-        var offset = Self.magic.count
-        var previous: Block?
-        while offset < size {
-            switch decodeRecord(contents[offset...], at: offset) {
-            case .corrupt(let reason):
-                throw .corruptRecord(path: path, offset: offset, reason: reason)
-            case .torn:
-                guard previous != nil else {
-                    throw .corruptRecord(path: path, offset: offset, reason: "the genesis record is incomplete")
-                }
-                return try truncate(to: offset, from: size)
-            case .block(let block, let recordBytes):
-                do throws(ChainError) {
-                    if let previous {
-                        try block.verifyLink(to: previous.header, previousHash: previous.hash)
-                    } else if block.hash != genesis.hash {
-                        throw ChainError.genesisMismatch(expected: genesis.hash, found: block.hash)
-                    }
-                } catch {
-                    throw .chain(path: path, error)
-                }
-                try replay(block)
-                recordOffsets.append(offset)
-                head = block.header
-                headHash = block.hash
-                previous = block
-                offset += recordBytes
-            }
-        }
-        guard previous != nil else { throw .corruptRecord(path: path, offset: offset, reason: "no genesis record") }
-        endOffset = offset
-        return 0
-    }
-
-    /// Decodes one record at the start of `bytes`. A record that reaches the end of the file and
-    /// fails is torn; one that fails with more records after it is corrupt.
-    private func decodeRecord(_ bytes: ArraySlice<UInt8>, at offset: Int) -> RecordOutcome {
-        let available = bytes.count
-        guard available >= Self.recordHeaderBytes else {
-            return .torn("\(available) bytes of an 8-byte record header")
-        }
-        let start = bytes.startIndex
-        let length = Int(bytes[start..<start + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
-        let checksum = bytes[start + 4..<start + 8].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        let recordEnd = Self.recordHeaderBytes + length
-        let reachesEnd = recordEnd >= available
-        guard length > 0, length <= options.maximumRecordBytes else {
-            // A length that cannot be right: torn if nothing certain follows, else corrupt.
-            let reason = "impossible record length \(length)"
-            return available <= Self.recordHeaderBytes + options.maximumRecordBytes ? .torn(reason) : .corrupt(reason)
-        }
-        guard recordEnd <= available else {
-            return .torn("record of \(length) bytes with \(available - Self.recordHeaderBytes) present")
-        }
-        let payload = bytes[start + Self.recordHeaderBytes..<start + recordEnd]
-        guard CRC32C.checksum(payload) == checksum else {
-            return reachesEnd ? .torn("checksum mismatch in the last record") : .corrupt("checksum mismatch")
+        let payload: [UInt8]
+        do throws(RecordFileError) {
+            payload = try file.read(at: offset)
+        } catch {
+            throw BlockStoreError(error)
         }
         do {
-            let block = try Block(canonicalBytes: Array(payload))
-            return .block(block, recordBytes: recordEnd)
+            return try Block(canonicalBytes: payload)
         } catch {
-            // The checksum matched, so these are the bytes that were written: not a torn write.
-            return .corrupt("checksummed record does not decode: \(error)")
+            throw .corruptRecord(path: path, offset: offset, reason: "checksummed record does not decode: \(error)")
         }
-    }
-
-    private func truncate(to offset: Int, from size: Int) throws(BlockStoreError) -> Int {
-        guard ftruncate(descriptor, off_t(offset)) == 0 else { throw .io(operation: "ftruncate", path: path, errno: errno) }
-        endOffset = offset
-        try sync(force: true)
-        return size - offset
-    }
-
-    // MARK: - File access
-
-    private func appendRecord(_ payload: [UInt8]) throws(BlockStoreError) {
-        guard payload.count <= options.maximumRecordBytes else {
-            throw .recordTooLarge(bytes: payload.count, limit: options.maximumRecordBytes)
-        }
-        var record = CanonicalWriter(reservingCapacity: payload.count + Self.recordHeaderBytes)
-        record.write(UInt32(payload.count))
-        record.write(CRC32C.checksum(payload))
-        record.writeFixed(payload)
-        try writeAll(record.bytes, at: endOffset)
-        endOffset += record.bytes.count
-    }
-
-    private func writeAll(_ bytes: [UInt8], at offset: Int) throws(BlockStoreError) {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in
-                pwrite(descriptor, raw.baseAddress! + written, bytes.count - written, off_t(offset + written))
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "write", path: path, errno: errno)
-            }
-            written += result
-        }
-        bytesWritten += UInt64(bytes.count)
-    }
-
-    private func readBytes(at offset: Int, count: Int) throws(BlockStoreError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + done, count - done, off_t(offset + done))
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "read", path: path, errno: errno)
-            }
-            if result == 0 { break }
-            done += result
-        }
-        bytesRead += UInt64(done)
-        return done == count ? buffer : Array(buffer[0..<done])
-    }
-
-    private func sync(force: Bool) throws(BlockStoreError) {
-        guard force || options.fsync else { return }
-        guard fsync(descriptor) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
-        syncCount += 1
-    }
-
-    private func fileSize() -> Int {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return 0 }
-        return Int(info.st_size)
-    }
-
-    /// Makes a new file's directory entry durable.
-    private static func syncDirectory(of path: String) throws(BlockStoreError) {
-        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let descriptor = Glibc.open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(operation: "open", path: directory, errno: errno) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw .io(operation: "fsync", path: directory, errno: errno) }
     }
 }
