@@ -30,6 +30,21 @@ private actor ThreadBoundCounter {
     }
 }
 
+/// What jobs recorded, from whichever thread they ran on.
+private final class JobRecorder: Sendable {
+    private let recorded = Mutex<(numbers: [Int], threadIDs: Set<Int32>)>(([], []))
+
+    var numbers: [Int] { recorded.withLock { $0.numbers } }
+    var threadIDs: Set<Int32> { recorded.withLock { $0.threadIDs } }
+
+    func record(_ number: Int) {
+        recorded.withLock {
+            $0.numbers.append(number)
+            $0.threadIDs.insert(ThreadExecutor.currentThreadID())
+        }
+    }
+}
+
 @Suite("Thread executor")
 struct ThreadExecutorTests {
     @Test("An actor on a thread executor runs its methods on the executor's thread")
@@ -49,21 +64,17 @@ struct ThreadExecutorTests {
     func jobsRunInOrder() async {
         let executor = ThreadExecutor(name: "ordered")
         defer { executor.shutdown() }
-        let recorded = Mutex<[Int]>([])
-        let threadIDs = Mutex<Set<Int32>>([])
+        let recorder = JobRecorder()
 
         let tasks = (0..<500).map { number in
-            Task(executorPreference: executor) {
-                recorded.withLock { $0.append(number) }
-                _ = threadIDs.withLock { $0.insert(ThreadExecutor.currentThreadID()) }
-            }
+            Task(executorPreference: executor) { recorder.record(number) }
         }
         for task in tasks {
             await task.value
         }
 
-        #expect(recorded.withLock { $0 } == Array(0..<500))
-        #expect(threadIDs.withLock { $0 } == [executor.threadID])
+        #expect(recorder.numbers == Array(0..<500))
+        #expect(recorder.threadIDs == [executor.threadID])
     }
 
     @Test("Calls from one task reach the actor in order, all on its thread")
@@ -112,13 +123,13 @@ struct ThreadExecutorTests {
     @Test("Shutdown runs every queued job, then the thread exits")
     func shutdownDrainsQueue() async {
         let executor = ThreadExecutor(name: "draining")
-        let recorded = Mutex(0)
-        let tasks = (0..<100).map { _ in
-            Task(executorPreference: executor) { recorded.withLock { $0 += 1 } }
+        let recorder = JobRecorder()
+        let tasks = (0..<100).map { number in
+            Task(executorPreference: executor) { recorder.record(number) }
         }
         executor.shutdown()
 
-        #expect(recorded.withLock { $0 } == 100)
+        #expect(recorder.numbers.count == 100)
         #expect(!(await fileExists("/proc/self/task/\(executor.threadID)")))
         for task in tasks {
             await task.value
