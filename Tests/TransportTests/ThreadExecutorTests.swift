@@ -153,7 +153,7 @@ private func readFile(_ path: String) throws -> String {
 
 /// Whether `path` exists, waiting briefly for a thread that just announced its exit to disappear.
 private func fileExists(_ path: String) async -> Bool {
-    for _ in 0..<200 {
+    for _ in 0..<2_000 {
         if access(path, F_OK) != 0 { return false }
         try? await Task.sleep(for: .milliseconds(10))
     }
