@@ -1,0 +1,177 @@
+public import LedgerCore
+public import Transport
+import Synchronization
+
+/// How one submitted transaction ended.
+public enum TransactionOutcome: Sendable, Hashable {
+    /// A commit event came from the listening peer: valid or invalid with its code.
+    case committed(ValidationCode, height: UInt64)
+    /// The orderer refused it.
+    case rejected(SubmitRejection)
+    /// No acknowledgement (`acknowledged` nil) or no commit event came in time.
+    case timedOut
+}
+
+/// The life of one transaction as a client saw it, on the monotonic clock.
+public struct TransactionTrace: Sendable {
+    public var id: Hash256
+    public var sent: ContinuousClock.Instant
+    public var acknowledged: ContinuousClock.Instant?
+    public var finished: ContinuousClock.Instant
+    public var outcome: TransactionOutcome
+}
+
+/// Submits transactions to orderers, awaits their commit events from a chosen peer, and asks
+/// peers read-only queries. Safe to use from many tasks at once.
+public final class FederationClient: Sendable {
+    public let address: NodeAddress
+    private let endpoint: any TransportEndpoint
+    private let state = Mutex(State())
+    private let clock = ContinuousClock()
+
+    private struct State {
+        var acknowledgements = PromiseTable<Hash256, SubmitOutcome>()
+        var commits = PromiseTable<Hash256, CommitEvent>()
+        /// The peer whose event counts for each awaited transaction.
+        var listeningPeer: [Hash256: NodeAddress] = [:]
+        var answers = PromiseTable<UInt64, QueryAnswer>()
+        var nextQueryId: UInt64 = 1
+        var stopped = false
+    }
+
+    /// The most transactions and queries awaited at once; more are refused as overloaded.
+    public let maximumInFlight: Int
+
+    public init(endpoint: any TransportEndpoint, maximumInFlight: Int = 1_000_000) {
+        address = endpoint.address
+        self.endpoint = endpoint
+        self.maximumInFlight = maximumInFlight
+    }
+
+    /// Receives answers and enforces deadlines until `stop()`; run it in a task of its own.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.receiveFrames() }
+            group.addTask { await self.expireDeadlines() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Resolves everything awaited as timed out and ends `run()`.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        expire(at: clock.now.advanced(by: .seconds(1_000_000)))
+    }
+
+    /// Asks peers to send this client their commit events.
+    public func subscribe(to peers: [NodeAddress]) {
+        for peer in peers { endpoint.send(NodeMessage.subscribeCommits.frame, to: peer) }
+    }
+
+    /// Sends `transaction` to `orderer` and waits for its acknowledgement, then for its commit
+    /// event from `peer`; the whole life is bounded by `timeout`.
+    public func submit(_ transaction: Transaction, to orderer: NodeAddress, listeningTo peer: NodeAddress,
+                       timeout: Duration) async -> TransactionTrace {
+        let id = transaction.id
+        let sent = clock.now
+        let deadline = sent.advanced(by: timeout)
+        let registered = state.withLock { state -> Bool in
+            guard state.commits.count < maximumInFlight, !state.stopped else { return false }
+            guard state.commits.register(id, deadline: deadline) else { return false }
+            _ = state.acknowledgements.register(id, deadline: deadline)
+            state.listeningPeer[id] = peer
+            return true
+        }
+        guard registered else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now, outcome: .rejected(.overloaded))
+        }
+        endpoint.send(NodeMessage.submit(transaction).frame, to: orderer)
+
+        let acknowledgement = await wait(for: id, in: \.acknowledgements)
+        let acknowledged = acknowledgement == nil ? nil : Optional(clock.now)
+        if case .rejected(let reason) = acknowledgement {
+            let continuation = state.withLock { state in
+                state.listeningPeer[id] = nil
+                return state.commits.cancel(id)
+            }
+            continuation?.resume(returning: nil)
+            return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: clock.now, outcome: .rejected(reason))
+        }
+        let event = await wait(for: id, in: \.commits)
+        state.withLock { _ = $0.listeningPeer.removeValue(forKey: id) }
+        let finished = clock.now
+        guard let event else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished, outcome: .timedOut)
+        }
+        return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished,
+                                outcome: .committed(event.code, height: event.height))
+    }
+
+    /// Asks `peer` to evaluate a read-only call signed by its sender; nil if no answer came in time.
+    public func query(_ signedCall: Transaction, at peer: NodeAddress, timeout: Duration) async -> QueryAnswer? {
+        let deadline = clock.now.advanced(by: timeout)
+        let requestId = state.withLock { state -> UInt64? in
+            guard state.answers.count < maximumInFlight, !state.stopped else { return nil }
+            let requestId = state.nextQueryId
+            state.nextQueryId += 1
+            _ = state.answers.register(requestId, deadline: deadline)
+            return requestId
+        }
+        guard let requestId else { return nil }
+        endpoint.send(NodeMessage.query(requestId: requestId, transaction: signedCall).frame, to: peer)
+        return await wait(for: requestId, in: \.answers)
+    }
+
+    // MARK: - Private
+
+    private func wait<Key: Hashable & Sendable, Value: Sendable>(
+        for key: Key, in table: WritableKeyPath<State, PromiseTable<Key, Value>>
+    ) async -> Value? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let (resumeNow, value) = state.withLock { $0[keyPath: table].await(key, continuation) }
+            if resumeNow { continuation.resume(returning: value) }
+        }
+    }
+
+    private func receiveFrames() async {
+        for await frame in endpoint.inbox {
+            if Task.isCancelled || state.withLock({ $0.stopped }) { break }
+            guard let message = try? NodeMessage(frame: frame.bytes) else { continue }
+            switch message {
+            case .submitted(let id, let outcome):
+                state.withLock { $0.acknowledgements.resolve(id, with: outcome) }?.resume(returning: outcome)
+            case .commits(let events):
+                let ready = state.withLock { state in
+                    events.compactMap { event -> (CheckedContinuation<CommitEvent?, Never>, CommitEvent)? in
+                        guard state.listeningPeer[event.transaction] == frame.from else { return nil }
+                        // An event may beat the acknowledgement: the acknowledgement is then implied.
+                        _ = state.acknowledgements.resolve(event.transaction, with: .accepted)
+                        return state.commits.resolve(event.transaction, with: event).map { ($0, event) }
+                    }
+                }
+                for (continuation, event) in ready { continuation.resume(returning: event) }
+            case .queryAnswer(let requestId, let answer):
+                state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)
+            default:
+                continue
+            }
+        }
+    }
+
+    private func expireDeadlines() async {
+        while !Task.isCancelled, !state.withLock({ $0.stopped }) {
+            try? await Task.sleep(for: .milliseconds(20))
+            expire(at: clock.now)
+        }
+    }
+
+    private func expire(at now: ContinuousClock.Instant) {
+        let (acknowledgements, commits, answers) = state.withLock { state in
+            (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now))
+        }
+        for continuation in acknowledgements { continuation.resume(returning: nil) }
+        for continuation in commits { continuation.resume(returning: nil) }
+        for continuation in answers { continuation.resume(returning: nil) }
+    }
+}

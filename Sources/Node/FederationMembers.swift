@@ -1,0 +1,41 @@
+public import Consensus
+public import Transport
+import Foundation
+
+/// Who is in a federation: orderers (with their Raft ids) and peers, named as Fabric names them.
+public struct FederationMembers: Sendable, Hashable {
+    public let orderers: [NodeAddress]
+    public let peers: [NodeAddress]
+
+    /// `orderers` orderers named `orderer0...`, and `peersPerOrganization` peers per organisation
+    /// named `peer<j>.<organisation>`.
+    public init(orderers: Int, organizations: [(name: String, peers: Int)]) {
+        self.orderers = (0..<orderers).map { NodeAddress("orderer\($0)") }
+        peers = organizations.flatMap { organization in
+            (0..<organization.peers).map { NodeAddress("peer\($0).\(organization.name)") }
+        }
+    }
+
+    /// The Raft id of the orderer at `index` (ids start at 1).
+    public func raftID(ofOrderer index: Int) -> Raft.NodeID { Raft.NodeID(UInt64(index + 1)) }
+
+    public var voters: [Raft.NodeID] { orderers.indices.map(raftID(ofOrderer:)) }
+
+    /// The address of a Raft id, if it names one of the orderers.
+    public func address(of id: Raft.NodeID) -> NodeAddress? {
+        let index = Int(id.rawValue) - 1
+        return orderers.indices.contains(index) ? orderers[index] : nil
+    }
+
+    /// The Raft id of an orderer's address.
+    public func raftID(of address: NodeAddress) -> Raft.NodeID? {
+        orderers.firstIndex(of: address).map(raftID(ofOrderer:))
+    }
+}
+
+/// Wall-clock milliseconds since the Unix epoch: the time nodes stamp on blocks and feed to cores.
+public enum WallClock {
+    public static func nowMilliseconds() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+    }
+}

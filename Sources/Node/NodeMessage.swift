@@ -1,0 +1,166 @@
+public import Consensus
+public import LedgerCore
+
+/// Everything nodes and clients say to each other, as typed values with one canonical encoding.
+public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
+    /// Orderer to orderer: Raft.
+    case raft(Raft.Envelope)
+    /// A follower orderer hands a submission to the leader.
+    case forward(Transaction)
+    /// A client submits a transaction to an orderer.
+    case submit(Transaction)
+    /// The orderer's answer to `submit`.
+    case submitted(transaction: Hash256, outcome: SubmitOutcome)
+    /// A peer asks an orderer for blocks from a height on, and to be sent new ones as they form.
+    case deliverRequest(fromHeight: UInt64)
+    /// Blocks, in height order, from an orderer to a peer (possibly none: "alive, nothing new").
+    case blocks([Block])
+    /// A client asks a peer for the commit events of every block from now on.
+    case subscribeCommits
+    /// A peer's commit events of one or more blocks.
+    case commits([CommitEvent])
+    /// A client asks a peer to evaluate a read-only call; the signed transaction proves who asks
+    /// (its nonce is not used).
+    case query(requestId: UInt64, transaction: Transaction)
+    case queryAnswer(requestId: UInt64, answer: QueryAnswer)
+
+    /// The frame format's version, the first byte of every frame.
+    public static let frameVersion: UInt8 = 1
+
+    /// The frame that carries this message: the version byte, then the canonical encoding.
+    public var frame: [UInt8] {
+        var writer = CanonicalWriter(reservingCapacity: 128)
+        writer.write(Self.frameVersion)
+        encode(to: &writer)
+        return writer.bytes
+    }
+
+    /// Reads a frame; a wrong version, an unknown message or malformed bytes are a `CodecError`.
+    public init(frame: [UInt8]) throws(CodecError) {
+        var reader = CanonicalReader(frame)
+        let version = try reader.readUInt8("frame.version")
+        guard version == Self.frameVersion else {
+            throw .invalidValue(field: "frame.version", reason: "version \(version), this node speaks \(Self.frameVersion)")
+        }
+        self = try NodeMessage(from: &reader)
+        try reader.expectEnd()
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        switch self {
+        case .raft(let envelope):
+            writer.write(UInt8(1))
+            writer.write(envelope)
+        case .forward(let transaction):
+            writer.write(UInt8(2))
+            writer.write(transaction)
+        case .submit(let transaction):
+            writer.write(UInt8(3))
+            writer.write(transaction)
+        case .submitted(let transaction, let outcome):
+            writer.write(UInt8(4))
+            writer.write(transaction)
+            writer.write(outcome)
+        case .deliverRequest(let height):
+            writer.write(UInt8(5))
+            writer.write(height)
+        case .blocks(let blocks):
+            writer.write(UInt8(6))
+            writer.write(blocks)
+        case .subscribeCommits:
+            writer.write(UInt8(7))
+        case .commits(let events):
+            writer.write(UInt8(8))
+            writer.write(events)
+        case .query(let requestId, let transaction):
+            writer.write(UInt8(9))
+            writer.write(requestId)
+            writer.write(transaction)
+        case .queryAnswer(let requestId, let answer):
+            writer.write(UInt8(10))
+            writer.write(requestId)
+            writer.write(answer)
+        }
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        switch try reader.readUInt8("message") {
+        case 1: self = .raft(try reader.read())
+        case 2: self = .forward(try reader.read())
+        case 3: self = .submit(try reader.read())
+        case 4: self = .submitted(transaction: try reader.readHash("submitted.transaction"), outcome: try reader.read())
+        case 5: self = .deliverRequest(fromHeight: try reader.readUInt64("deliverRequest.fromHeight"))
+        case 6: self = .blocks(try reader.readArray("blocks", limit: 4_096))
+        case 7: self = .subscribeCommits
+        case 8: self = .commits(try reader.readArray("commits"))
+        case 9: self = .query(requestId: try reader.readUInt64("query.requestId"), transaction: try reader.read())
+        case 10: self = .queryAnswer(requestId: try reader.readUInt64("queryAnswer.requestId"), answer: try reader.read())
+        case let tag: throw .unknownTag(field: "message", tag: tag)
+        }
+    }
+}
+
+/// A peer's answer to a query.
+public enum QueryAnswer: Sendable, Hashable, CanonicalCodable {
+    case output(ContractOutput)
+    case refused(ContractError)
+    /// The query's signature does not verify, so the peer does not know who asks.
+    case badSignature
+
+    public func encode(to writer: inout CanonicalWriter) {
+        switch self {
+        case .output(let output):
+            writer.write(UInt8(1))
+            writer.write(output)
+        case .refused(let error):
+            writer.write(UInt8(2))
+            writer.write(error)
+        case .badSignature:
+            writer.write(UInt8(3))
+        }
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        switch try reader.readUInt8("queryAnswer") {
+        case 1: self = .output(try reader.read())
+        case 2: self = .refused(try reader.read())
+        case 3: self = .badSignature
+        case let tag: throw .unknownTag(field: "queryAnswer", tag: tag)
+        }
+    }
+}
+
+extension SubmitOutcome: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) {
+        switch self {
+        case .accepted: writer.write(UInt8(1))
+        case .forwarded: writer.write(UInt8(2))
+        case .rejected(let reason):
+            writer.write(UInt8(3))
+            writer.write(reason)
+        }
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        switch try reader.readUInt8("submitOutcome") {
+        case 1: self = .accepted
+        case 2: self = .forwarded
+        case 3: self = .rejected(try reader.read())
+        case let tag: throw .unknownTag(field: "submitOutcome", tag: tag)
+        }
+    }
+}
+
+extension CommitEvent: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(transaction)
+        writer.write(code)
+        writer.write(height)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        transaction = try reader.readHash("commit.transaction")
+        code = try reader.read()
+        height = try reader.readUInt64("commit.height")
+    }
+}

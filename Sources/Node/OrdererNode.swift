@@ -1,0 +1,201 @@
+public import Consensus
+public import LedgerCore
+public import Transport
+import Logging
+
+/// Where a node keeps its files and how durably it writes them.
+public struct NodeStorage: Sendable, Hashable {
+    /// The node's data directory; it must exist.
+    public var directory: String
+    public var fsync: Bool
+
+    public init(directory: String, fsync: Bool = true) {
+        self.directory = directory
+        self.fsync = fsync
+    }
+}
+
+/// An orderer as a running node: its core, its Raft log and block store, its endpoint, on its own thread.
+///
+/// Every step runs the core's ready loop in the order its contract asks: persist the Raft log
+/// (fsync), send Raft messages and forwards, store formed blocks (fsync), push them to the
+/// peers that pull from this orderer, and advance.
+public actor OrdererNode {
+    public nonisolated let address: NodeAddress
+    public nonisolated let executor: ThreadExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private let endpoint: any TransportEndpoint
+    private let members: FederationMembers
+    private var core: OrdererCore
+    private let raftLog: RaftLogStore
+    private let store: BlockStore
+    private var logger: Logger
+    /// Peers pulling blocks, with the next height each needs.
+    private var subscribers: [NodeAddress: UInt64] = [:]
+    /// The newest blocks, kept so that pushing them to several peers reads no disk.
+    private var recentBlocks: [UInt64: Block] = [:]
+    private var tasks: [Task<Void, Never>] = []
+    /// Set when the node stopped, by request or because its storage failed.
+    public private(set) var stopReason: String?
+
+    /// The most blocks one `blocks` message carries.
+    public static let maximumBlocksPerMessage = 64
+    /// How many of the newest blocks stay in memory.
+    public static let recentBlockCount: UInt64 = 256
+
+    /// Opens (or recovers) the node's stores and builds its core; `start()` sets it running.
+    public init(
+        index: Int, members: FederationMembers, genesis: GenesisConfiguration, options: OrdererOptions,
+        storage: NodeStorage, endpoint: any TransportEndpoint, seed: UInt64
+    ) throws {
+        address = members.orderers[index]
+        executor = ThreadExecutor(name: members.orderers[index].name)
+        self.endpoint = endpoint
+        self.members = members
+        let recordOptions = RecordFileOptions(fsync: storage.fsync)
+        let (raftLog, raftStorage, _) = try RaftLogStore.open(path: storage.directory + "/raft.log", options: recordOptions)
+        let (store, _) = try BlockStore.open(path: storage.directory + "/blocks", genesis: genesis,
+                                             options: BlockStoreOptions(fsync: storage.fsync))
+        self.raftLog = raftLog
+        self.store = store
+        core = OrdererCore(
+            id: members.raftID(ofOrderer: index), voters: members.voters, options: options,
+            generator: SeededGenerator(seed: seed).derived(UInt64(index)), storage: raftStorage,
+            head: store.head, headHash: store.headHash, nowMilliseconds: WallClock.nowMilliseconds())
+        logger = Logger(label: "vernier.\(members.orderers[index].name)")
+        logger.logLevel = .warning
+    }
+
+    /// Starts the inbox and tick loops on the node's thread.
+    public func start() {
+        guard tasks.isEmpty else { return }
+        tasks.append(Task { await self.receiveFrames() })
+        tasks.append(Task { await self.tickForever() })
+    }
+
+    /// Stops the loops; a stopped node neither sends nor receives (a crash, or the end of a run).
+    public func stop(reason: String = "stopped") async {
+        if stopReason == nil { stopReason = reason }
+        let running = tasks
+        tasks = []
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    public var role: Raft.Role { core.raft.role }
+    public var term: UInt64 { core.raft.term }
+    public var leader: NodeAddress? { core.raft.leader.flatMap(members.address(of:)) }
+    public var height: UInt64 { store.head.height }
+    public var headHash: Hash256 { store.headHash }
+    public var diskBytes: (read: UInt64, written: UInt64) {
+        (store.bytesRead + raftLog.bytesRead, store.bytesWritten + raftLog.bytesWritten)
+    }
+    public nonisolated var traffic: TrafficCounters { endpoint.counters }
+
+    /// Asks this orderer, if it leads, to hand leadership to another orderer.
+    public func transferLeadership(to target: NodeAddress) {
+        guard let id = members.raftID(of: target) else { return }
+        core.transferLeadership(to: id)
+        drain()
+    }
+
+    // MARK: - Loops
+
+    private func receiveFrames() async {
+        for await frame in endpoint.inbox {
+            if Task.isCancelled || stopReason != nil { break }
+            handle(frame)
+        }
+    }
+
+    private func tickForever() async {
+        let interval = Duration.milliseconds(Int64(core.options.tickMilliseconds))
+        while !Task.isCancelled, stopReason == nil {
+            try? await Task.sleep(for: interval)
+            core.advanceClock(to: WallClock.nowMilliseconds())
+            drain()
+        }
+    }
+
+    private func handle(_ frame: InboundFrame) {
+        let message: NodeMessage
+        do {
+            message = try NodeMessage(frame: frame.bytes)
+        } catch {
+            logger.warning("dropped a malformed frame from \(frame.from): \(error)")
+            return
+        }
+        switch message {
+        case .raft(let envelope):
+            core.step(envelope)
+        case .forward(let transaction):
+            core.advanceClock(to: WallClock.nowMilliseconds())
+            core.receiveForward(transaction, size: transaction.canonicalBytes.count)
+        case .submit(let transaction):
+            core.advanceClock(to: WallClock.nowMilliseconds())
+            let outcome = core.submit(transaction, size: frame.bytes.count)
+            endpoint.send(NodeMessage.submitted(transaction: transaction.id, outcome: outcome).frame, to: frame.from)
+        case .deliverRequest(let height):
+            subscribers[frame.from] = max(1, height)
+            // Always answer, even with nothing, so the peer knows this orderer is alive.
+            push(to: frame.from, answerEvenIfEmpty: true)
+        default:
+            logger.warning("dropped a \(message) an orderer does not take, from \(frame.from)")
+        }
+        drain()
+    }
+
+    /// The ready loop; a storage failure stops the node, as a crash would.
+    private func drain() {
+        var rounds = 0
+        while stopReason == nil, core.hasReady, rounds < 1_000 {
+            rounds += 1
+            let ready = core.ready()
+            do {
+                if let raftReady = ready.raft {
+                    try raftLog.persist(raftReady)
+                    for envelope in raftReady.messages {
+                        guard let destination = members.address(of: envelope.to) else { continue }
+                        endpoint.send(NodeMessage.raft(envelope).frame, to: destination)
+                    }
+                }
+                for (leader, transaction) in ready.forwards {
+                    guard let destination = members.address(of: leader) else { continue }
+                    endpoint.send(NodeMessage.forward(transaction).frame, to: destination)
+                }
+                for block in ready.blocks {
+                    try store.append(block)
+                    recentBlocks[block.header.height] = block
+                    recentBlocks[block.header.height - UInt64(min(block.header.height, Self.recentBlockCount))] = nil
+                }
+            } catch {
+                logger.critical("storage failed, stopping: \(error)")
+                stopReason = "storage failed: \(error)"
+                return
+            }
+            core.advance(ready)
+            if !ready.blocks.isEmpty {
+                for subscriber in subscribers.keys.sorted() { push(to: subscriber, answerEvenIfEmpty: false) }
+            }
+        }
+    }
+
+    /// Sends a subscriber the blocks it lacks, from its next height, at most a message's worth.
+    private func push(to subscriber: NodeAddress, answerEvenIfEmpty: Bool) {
+        guard let next = subscribers[subscriber] else { return }
+        let end = min(store.head.height + 1, next + UInt64(Self.maximumBlocksPerMessage))
+        var blocks: [Block] = []
+        if next < end {
+            for height in next..<end {
+                guard let block = recentBlocks[height] ?? (try? store.block(at: height)) else { break }
+                blocks.append(block)
+            }
+        }
+        guard !blocks.isEmpty || answerEvenIfEmpty else { return }
+        subscribers[subscriber] = next + UInt64(blocks.count)
+        endpoint.send(NodeMessage.blocks(blocks).frame, to: subscriber)
+    }
+
+    deinit { executor.shutdown() }
+}

@@ -1,0 +1,162 @@
+public import LedgerCore
+public import Transport
+import Logging
+
+/// A validating peer as a running node: its core and block store, pulling blocks from an orderer,
+/// on its own thread.
+///
+/// Blocks are validated, stored (fsync) and only then announced to subscribed clients as commit
+/// events. The peer asks its orderer for blocks from its next height, and moves to the next
+/// orderer when its orderer stays silent.
+public actor PeerNode {
+    public nonisolated let address: NodeAddress
+    public nonisolated let executor: ThreadExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private let endpoint: any TransportEndpoint
+    private let members: FederationMembers
+    private var core: PeerCore
+    private let store: BlockStore
+    private var logger: Logger
+    private var ordererIndex: Int
+    private var lastAnswerMilliseconds: UInt64
+    private var commitSubscribers: Set<NodeAddress> = []
+    private var tasks: [Task<Void, Never>] = []
+    public private(set) var stopReason: String?
+
+    /// How often the peer asks its orderer for blocks, which also tells a silent orderer.
+    public static let pollIntervalMilliseconds: UInt64 = 500
+    /// Silence after which the peer moves to the next orderer.
+    public static let failoverMilliseconds: UInt64 = 2_000
+    /// The most commit subscribers; more are refused (ignored).
+    public static let maximumSubscribers = 64
+
+    /// Opens (or recovers) the peer's block store and rebuilds its state from it.
+    public init(
+        index: Int, members: FederationMembers, genesis: GenesisConfiguration, storage: NodeStorage,
+        endpoint: any TransportEndpoint
+    ) throws {
+        address = members.peers[index]
+        executor = ThreadExecutor(name: members.peers[index].name)
+        self.endpoint = endpoint
+        self.members = members
+        var core = PeerCore(genesis: genesis)
+        let (store, _) = try BlockStore.open(path: storage.directory + "/blocks", genesis: genesis,
+                                             options: BlockStoreOptions(fsync: storage.fsync)) { block throws(BlockStoreError) in
+            guard block.header.height > 0 else { return }
+            if case .refused(let error) = core.receive(block) { throw .chain(path: storage.directory, error) }
+        }
+        self.core = core
+        self.store = store
+        ordererIndex = index % members.orderers.count
+        lastAnswerMilliseconds = WallClock.nowMilliseconds()
+        logger = Logger(label: "vernier.\(members.peers[index].name)")
+        logger.logLevel = .warning
+    }
+
+    public func start() {
+        guard tasks.isEmpty else { return }
+        tasks.append(Task { await self.receiveFrames() })
+        tasks.append(Task { await self.pollForever() })
+    }
+
+    public func stop(reason: String = "stopped") async {
+        if stopReason == nil { stopReason = reason }
+        let running = tasks
+        tasks = []
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    public var height: UInt64 { core.ledger.height }
+    public var headHash: Hash256 { core.ledger.headHash }
+    public var stateDigest: Hash256 { core.ledger.state.digest }
+    public var diskBytes: (read: UInt64, written: UInt64) { (store.bytesRead, store.bytesWritten) }
+    public nonisolated var traffic: TrafficCounters { endpoint.counters }
+
+    /// The next nonce of `address` on this peer's state (a client resynchronising an account).
+    public func nextNonce(of address: Address) -> UInt64 { core.ledger.nextNonce(of: address) }
+
+    // MARK: - Loops
+
+    private func receiveFrames() async {
+        for await frame in endpoint.inbox {
+            if Task.isCancelled || stopReason != nil { break }
+            handle(frame)
+        }
+    }
+
+    private func pollForever() async {
+        requestBlocks()
+        while !Task.isCancelled, stopReason == nil {
+            try? await Task.sleep(for: .milliseconds(Int64(Self.pollIntervalMilliseconds)))
+            // Compared by addition: the wall clock may step back, and UInt64 must not underflow.
+            if WallClock.nowMilliseconds() > lastAnswerMilliseconds + Self.failoverMilliseconds {
+                ordererIndex = (ordererIndex + 1) % members.orderers.count
+                lastAnswerMilliseconds = WallClock.nowMilliseconds()
+            }
+            requestBlocks()
+        }
+    }
+
+    private func requestBlocks() {
+        endpoint.send(NodeMessage.deliverRequest(fromHeight: core.nextHeight).frame, to: members.orderers[ordererIndex])
+    }
+
+    private func handle(_ frame: InboundFrame) {
+        let message: NodeMessage
+        do {
+            message = try NodeMessage(frame: frame.bytes)
+        } catch {
+            logger.warning("dropped a malformed frame from \(frame.from): \(error)")
+            return
+        }
+        switch message {
+        case .blocks(let blocks):
+            if frame.from == members.orderers[ordererIndex] { lastAnswerMilliseconds = WallClock.nowMilliseconds() }
+            commit(blocks, from: frame.from)
+        case .subscribeCommits:
+            if commitSubscribers.count < Self.maximumSubscribers { commitSubscribers.insert(frame.from) }
+        case .query(let requestId, let transaction):
+            endpoint.send(NodeMessage.queryAnswer(requestId: requestId, answer: answer(transaction)).frame, to: frame.from)
+        default:
+            logger.warning("dropped a \(message) a peer does not take, from \(frame.from)")
+        }
+    }
+
+    private func commit(_ blocks: [Block], from orderer: NodeAddress) {
+        var events: [CommitEvent] = []
+        for block in blocks where stopReason == nil {
+            switch core.receive(block) {
+            case .committed(let codes):
+                do {
+                    try store.append(block)
+                } catch {
+                    logger.critical("storage failed, stopping: \(error)")
+                    stopReason = "storage failed: \(error)"
+                    return
+                }
+                events += PeerCore.events(of: block, codes: codes)
+            case .alreadyCommitted:
+                continue
+            case .gap(let next):
+                endpoint.send(NodeMessage.deliverRequest(fromHeight: next).frame, to: orderer)
+            case .refused(let error):
+                logger.error("refused block \(block.header.height) from \(orderer): \(error)")
+            }
+        }
+        guard !events.isEmpty else { return }
+        let frame = NodeMessage.commits(events).frame
+        for subscriber in commitSubscribers.sorted() { endpoint.send(frame, to: subscriber) }
+    }
+
+    private func answer(_ query: Transaction) -> QueryAnswer {
+        guard query.hasValidSignature else { return .badSignature }
+        switch core.query(query.call, sender: query.sender, atMilliseconds: WallClock.nowMilliseconds()) {
+        case .success(let output): return .output(output)
+        case .failure(let error): return .refused(error)
+        }
+    }
+
+    deinit { executor.shutdown() }
+}
