@@ -1,0 +1,61 @@
+import ArgumentParser
+import Driver
+import Foundation
+import Node
+
+/// `vernier bench-ordering`: the sustained commit rate and latency of an in-process Raft federation.
+struct BenchOrdering: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-ordering",
+        abstract: "Measure an in-process Raft federation's sustained commit rate and submit-to-commit latency.",
+        discussion: "Transactions are presigned; each account keeps one in flight. Build with -c release.")
+
+    @Option(help: "Orderers.") var orderers = 1
+    @Option(help: "Organisations.") var organizations = 2
+    @Option(help: "Peers per organisation.") var peers = 2
+    @Option(help: "Signing accounts, each with one transaction in flight.") var accounts = 2_000
+    @Option(help: "Transactions per account.") var transactionsPerAccount = 20
+    @Option(help: "Batch size (Fabric's maxMessageCount).") var maxMessageCount = 500
+    @Option(help: "Batch timeout in milliseconds.") var batchTimeoutMilliseconds: UInt64 = 250
+    @Flag(help: "Turn fsync off (for experiments; durability is lost).") var noFsync = false
+    @Option(help: "Directory for the nodes' data (a fresh subdirectory is made).")
+    var directory = FileManager.default.temporaryDirectory.path
+
+    func validate() throws {
+        guard (1...9).contains(orderers), (1...16).contains(organizations), (1...16).contains(peers) else {
+            throw ValidationError("--orderers 1...9, --organizations 1...16, --peers 1...16")
+        }
+        guard accounts >= 1, transactionsPerAccount >= 1, accounts * transactionsPerAccount <= 2_000_000 else {
+            throw ValidationError("--accounts and --transactions-per-account must be positive, at most 2,000,000 in all")
+        }
+        guard maxMessageCount >= 1, batchTimeoutMilliseconds >= 1 else {
+            throw ValidationError("--max-message-count and --batch-timeout-milliseconds must be positive")
+        }
+    }
+
+    func run() async throws {
+        let runDirectory = directory + "/vernier-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+        var benchmark = OrderingBenchmark(directory: runDirectory)
+        benchmark.orderers = orderers
+        benchmark.organizations = organizations
+        benchmark.peersPerOrganization = peers
+        benchmark.accounts = accounts
+        benchmark.transactionsPerAccount = transactionsPerAccount
+        benchmark.batch = BatchOptions(maxMessageCount: maxMessageCount, batchTimeoutMilliseconds: batchTimeoutMilliseconds)
+        benchmark.fsync = !noFsync
+        #if DEBUG
+        print("note: debug build; use `swift run -c release vernier bench-ordering` for figures worth keeping.")
+        #endif
+        print("\(orderers) orderer(s), \(organizations) x \(peers) peers, \(accounts) accounts x \(transactionsPerAccount) tx, "
+              + "batch \(maxMessageCount) / \(batchTimeoutMilliseconds) ms, fsync \(noFsync ? "OFF" : "on")")
+        let result = try await benchmark.run()
+        print(String(format: "committed %d of %d in %.2f s; steady rate %.0f tx/s; chain height %d; peers agree: %@",
+                     result.transactions - result.failed, result.transactions, result.seconds,
+                     result.steadyTransactionsPerSecond, result.chainHeight, result.peersAgree ? "yes" : "NO"))
+        print("submit-to-commit latency: " + result.latencyMilliseconds.map { String(format: "%@ %.1f ms", $0.label, $0.value) }
+            .joined(separator: ", "))
+        if !result.peersAgree || result.failed > 0 { throw ExitCode(1) }
+    }
+}
