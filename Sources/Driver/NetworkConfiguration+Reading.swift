@@ -5,20 +5,20 @@ extension NetworkConfiguration {
     /// Reads `network`; nil if anything was reported.
     static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
-        let consensusName = mapping.read("consensus") { $0.choice(among: Consensus.names) }
+        let consensusName = mapping.read("consensus") { $0.choice(among: ConsensusConfiguration.names) }
         let deployment = mapping.read("deployment", default: Deployment.inProcess) { value in
             value.choice(among: Deployment.allCases.map(\.rawValue)).flatMap(Deployment.init(rawValue:))
         }
-        let consensus: Consensus?
+        let consensus: ConsensusConfiguration?
         let organizations: [Organization]?
         switch consensusName {
         case "raft":
-            consensus = mapping.read("raft", default: RaftSettings(), RaftSettings.read).map(Consensus.raft)
+            consensus = mapping.read("raft", default: RaftSettings(), RaftSettings.read).map(ConsensusConfiguration.raft)
             organizations = mapping.read("organizations", readOrganizations)
             rejectSection("pow", of: mapping, consensus: "raft")
         case "pow":
             consensus = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
-                .map(Consensus.proofOfWork)
+                .map(ConsensusConfiguration.proofOfWork)
             organizations = mapping.read("organizations", readOrganizations)
             rejectSection("raft", of: mapping, consensus: "pow")
         case "none":
@@ -33,7 +33,7 @@ extension NetworkConfiguration {
             _ = mapping.read("raft", default: RaftSettings(), RaftSettings.read)
             _ = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
         }
-        let links = mapping.read("links", default: LinkSettings(), LinkSettings.read)
+        let links = mapping.read("links", default: LinkConfiguration(), LinkConfiguration.read)
         let storage = mapping.read("storage", default: StorageSettings(), StorageSettings.read)
         guard let consensus, let deployment, let organizations, let links, let storage else { return nil }
         return NetworkConfiguration(

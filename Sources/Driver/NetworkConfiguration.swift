@@ -1,22 +1,22 @@
 /// The federation: consensus, how nodes are deployed, organisations, links and storage.
 public struct NetworkConfiguration: Sendable, Hashable {
     /// The consensus protocol with its settings.
-    public var consensus: Consensus
+    public var consensus: ConsensusConfiguration
     /// Whether nodes share the driver's process or run one process each.
     public var deployment: Deployment
     /// The organisations and their peers (empty only with `consensus: none`).
     public var organizations: [Organization]
     /// The simulated network links between nodes.
-    public var links: LinkSettings
+    public var links: LinkConfiguration
     /// How nodes write to disk.
     public var storage: StorageSettings
 
     /// Creates a network configuration.
     public init(
-        consensus: Consensus,
+        consensus: ConsensusConfiguration,
         deployment: Deployment = .inProcess,
         organizations: [Organization] = [],
-        links: LinkSettings = LinkSettings(),
+        links: LinkConfiguration = LinkConfiguration(),
         storage: StorageSettings = StorageSettings()
     ) {
         self.consensus = consensus

@@ -97,7 +97,7 @@ struct ValidConfigurationTests {
             electionTimeout: .seconds(2),
             heartbeatInterval: .milliseconds(200)
         )))
-        #expect(network.links == LinkSettings(latency: .milliseconds(5), jitter: .microseconds(500), loss: 0.01))
+        #expect(network.links == LinkConfiguration(latency: .milliseconds(5), jitter: .microseconds(500), loss: 0.01))
         #expect(network.storage.fsync == false)
 
         let rounds = configuration.rounds
@@ -151,7 +151,7 @@ struct ValidConfigurationTests {
         #expect(configuration.confidence == 0.95)
         #expect(configuration.monitor.interval == .seconds(1))
         #expect(configuration.network.deployment == .inProcess)
-        #expect(configuration.network.links == LinkSettings(latency: .zero, jitter: .zero, loss: 0))
+        #expect(configuration.network.links == LinkConfiguration(latency: .zero, jitter: .zero, loss: 0))
         #expect(configuration.network.storage.fsync)
         let raft = RaftSettings(
             orderers: 1,

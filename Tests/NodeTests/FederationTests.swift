@@ -163,4 +163,35 @@ struct FederationTests {
             #expect(replay.valid.values.allSatisfy { $0 == 1 })
         }
     }
+
+    /// A peer answers a signed read-only call from its own state, without ordering it, and refuses
+    /// a query whose signature does not verify or whose call would write.
+    @Test func peersAnswerSignedQueries() async throws {
+        let directory = try TemporaryDirectory()
+        let account = SigningAccount.deterministic(seed: 97, index: 1)
+        let federation = try await InProcessFederation.start(Self.plan(
+            orderers: 1, directory: directory.path, tickMilliseconds: 50,
+            batch: BatchOptions(maxMessageCount: 1, batchTimeoutMilliseconds: 20)))
+        #expect(await federation.awaitLeader(timeout: .seconds(10)) != nil)
+        let peer = federation.plan.members.peers[3]
+        let open = Transaction(signedBy: account, nonce: 0, call: .simple(.open(account: "alice", money: 42)))
+        let trace = await federation.client.submit(open, to: federation.plan.members.orderers[0], listeningTo: peer,
+                                                   timeout: .seconds(10))
+        #expect(trace.outcome == .committed(.valid, height: 1))
+        #expect(trace.acknowledged != nil)
+
+        let query = Transaction(signedBy: account, nonce: 0, call: .simple(.query(account: "alice")))
+        #expect(await federation.client.query(query, at: peer, timeout: .seconds(5)) == .output(.balance(42)))
+        let missing = Transaction(signedBy: account, nonce: 0, call: .simple(.query(account: "bob")))
+        #expect(await federation.client.query(missing, at: peer, timeout: .seconds(5)) == .refused(.accountMissing))
+        var forged = query.signature
+        forged[5] ^= 1
+        let tampered = Transaction(senderKey: query.senderKey, nonce: 0, call: query.call, signature: forged)
+        #expect(await federation.client.query(tampered, at: peer, timeout: .seconds(5)) == .badSignature)
+        let writing = Transaction(signedBy: account, nonce: 1, call: .simple(.open(account: "carol", money: 1)))
+        #expect(await federation.client.query(writing, at: peer, timeout: .seconds(5)) == .refused(.notReadOnly))
+        // The query was never ordered: the chain did not grow.
+        #expect(await federation.orderers[0].height == 1)
+        await federation.stop()
+    }
 }

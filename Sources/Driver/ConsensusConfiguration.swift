@@ -1,5 +1,5 @@
 /// The consensus protocol of a federation, with the settings in effect.
-public enum Consensus: Sendable, Hashable {
+public enum ConsensusConfiguration: Sendable, Hashable {
     /// Raft ordering service, as in Fabric (`consensus: raft`).
     case raft(RaftSettings)
     /// Proof-of-work mining (`consensus: pow`).
