@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Node", targets: ["Node"]),
+        .library(name: "Report", targets: ["Report"]),
         .library(name: "Driver", targets: ["Driver"]),
         .library(name: "Consensus", targets: ["Consensus"]),
     ],
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Pure, deterministic ledger rules: codec, transactions, blocks, world state, contracts.
@@ -51,10 +53,16 @@ let package = Package(
             dependencies: ["LedgerCore", "Consensus", "Transport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
+        // Statistics and reports: latency distributions (HdrHistogram), later intervals and files.
+        .target(
+            name: "Report",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strictSwift
+        ),
         // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
         .target(
             name: "Driver",
-            dependencies: ["LedgerCore", "Node", .product(name: "Yams", package: "Yams")],
+            dependencies: ["LedgerCore", "Consensus", "Transport", "Node", "Report", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // The command line.
@@ -70,8 +78,10 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSwift),
         .testTarget(
-            name: "DriverTests", dependencies: ["Driver"], exclude: ["Fixtures"], swiftSettings: strictSwift
+            name: "DriverTests", dependencies: ["Driver", "Node", "LedgerCore", "Transport", "Consensus", "Report"],
+            exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
         .testTarget(name: "VernierTests", dependencies: ["vernier"], swiftSettings: strictSwift),
     ]

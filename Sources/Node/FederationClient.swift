@@ -19,6 +19,15 @@ public struct TransactionTrace: Sendable {
     public var acknowledged: ContinuousClock.Instant?
     public var finished: ContinuousClock.Instant
     public var outcome: TransactionOutcome
+
+    public init(id: Hash256, sent: ContinuousClock.Instant, acknowledged: ContinuousClock.Instant?,
+                finished: ContinuousClock.Instant, outcome: TransactionOutcome) {
+        self.id = id
+        self.sent = sent
+        self.acknowledged = acknowledged
+        self.finished = finished
+        self.outcome = outcome
+    }
 }
 
 /// Submits transactions to orderers, awaits their commit events from a chosen peer, and asks

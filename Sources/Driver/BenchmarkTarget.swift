@@ -1,0 +1,65 @@
+public import LedgerCore
+public import Node
+import Transport
+
+/// What a round's transactions are sent to: a federation, or nothing at all.
+public protocol BenchmarkTarget: Sendable {
+    /// Submits a transaction to be ordered and awaits its commit event.
+    func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace
+    /// Asks for a read-only call to be evaluated on a peer, without ordering.
+    func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace
+    /// The ledger's next nonce for `address`, to resynchronise an account; nil if it cannot be read.
+    func nextNonce(of address: Address) async -> UInt64?
+}
+
+/// An in-process federation: account `i` submits to orderer `i mod orderers` and listens to peer
+/// `i mod peers`, so load and events spread over the federation.
+public struct FederationTarget: BenchmarkTarget {
+    public let federation: InProcessFederation
+
+    public init(federation: InProcessFederation) { self.federation = federation }
+
+    public func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
+        let members = federation.plan.members
+        return await federation.client.submit(
+            transaction, to: members.orderers[account % members.orderers.count],
+            listeningTo: members.peers[account % members.peers.count], timeout: timeout)
+    }
+
+    public func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
+        let members = federation.plan.members
+        let clock = ContinuousClock()
+        let sent = clock.now
+        let answer = await federation.client.query(signedCall, at: members.peers[account % members.peers.count], timeout: timeout)
+        let finished = clock.now
+        let outcome: TransactionOutcome
+        switch answer {
+        case .output: outcome = .committed(.valid, height: 0)
+        case .refused(let error): outcome = .committed(.contractError(error), height: 0)
+        case .badSignature: outcome = .committed(.badSignature, height: 0)
+        case nil: outcome = .timedOut
+        }
+        return TransactionTrace(id: signedCall.id, sent: sent, acknowledged: answer == nil ? nil : finished,
+                                finished: finished, outcome: outcome)
+    }
+
+    public func nextNonce(of address: Address) async -> UInt64? {
+        await federation.peers.first?.nextNonce(of: address)
+    }
+}
+
+/// The `noop` target: answers every transaction at once as committed, to measure the driver itself.
+public struct NoopTarget: BenchmarkTarget {
+    public init() {}
+
+    public func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
+        let now = ContinuousClock().now
+        return TransactionTrace(id: transaction.id, sent: now, acknowledged: now, finished: now, outcome: .committed(.valid, height: 0))
+    }
+
+    public func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
+        await submit(signedCall, account: account, timeout: timeout)
+    }
+
+    public func nextNonce(of address: Address) async -> UInt64? { nil }
+}
