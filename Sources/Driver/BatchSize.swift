@@ -1,5 +1,5 @@
 /// Fabric's BatchSize: the limits that make the leader cut a block.
-public struct BatchSize: Sendable, Hashable {
+public struct BatchSize: Sendable, Hashable, Encodable {
     /// The most transactions in one block.
     public var maxMessageCount: Int
     /// The block size the leader aims for.

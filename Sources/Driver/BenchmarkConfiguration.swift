@@ -1,5 +1,5 @@
 /// A benchmark file, decoded and checked: the federation to start and the rounds to fire at it.
-public struct BenchmarkConfiguration: Sendable, Hashable {
+public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     /// The benchmark's name; it becomes a directory name, so only `[A-Za-z0-9._-]`.
     public var name: String
     /// The seed every random choice derives from.

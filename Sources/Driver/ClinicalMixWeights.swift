@@ -1,5 +1,5 @@
 /// The relative weights of the operations of `clinical/mix`.
-public struct ClinicalMixWeights: Sendable, Hashable {
+public struct ClinicalMixWeights: Sendable, Hashable, Encodable {
     /// The weight of treatment registrations.
     public var registerTreatment: Double
     /// The weight of permission grants.

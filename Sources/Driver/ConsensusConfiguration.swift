@@ -1,5 +1,5 @@
 /// The consensus protocol of a federation, with the settings in effect.
-public enum ConsensusConfiguration: Sendable, Hashable {
+public enum ConsensusConfiguration: Sendable, Hashable, Encodable {
     /// Raft ordering service, as in Fabric (`consensus: raft`).
     case raft(RaftSettings)
     /// Proof-of-work mining (`consensus: pow`).

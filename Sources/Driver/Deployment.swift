@@ -1,5 +1,5 @@
 /// How the nodes of a federation are run.
-public enum Deployment: String, Sendable, Hashable, CaseIterable {
+public enum Deployment: String, Sendable, Hashable, Encodable, CaseIterable {
     /// Every node in the driver's process.
     case inProcess = "in-process"
     /// One operating-system process per node.

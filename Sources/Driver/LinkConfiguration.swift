@@ -1,5 +1,5 @@
 /// The simulated links between nodes.
-public struct LinkConfiguration: Sendable, Hashable {
+public struct LinkConfiguration: Sendable, Hashable, Encodable {
     /// The one-way delay added to every message.
     public var latency: Duration
     /// The largest random deviation added to the latency.

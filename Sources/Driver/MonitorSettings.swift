@@ -1,5 +1,5 @@
 /// How the driver samples the nodes' resources.
-public struct MonitorSettings: Sendable, Hashable {
+public struct MonitorSettings: Sendable, Hashable, Encodable {
     /// The time between two samples.
     public var interval: Duration
 

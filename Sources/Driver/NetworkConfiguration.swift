@@ -1,5 +1,5 @@
 /// The federation: consensus, how nodes are deployed, organisations, links and storage.
-public struct NetworkConfiguration: Sendable, Hashable {
+public struct NetworkConfiguration: Sendable, Hashable, Encodable {
     /// The consensus protocol with its settings.
     public var consensus: ConsensusConfiguration
     /// Whether nodes share the driver's process or run one process each.

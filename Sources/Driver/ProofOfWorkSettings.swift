@@ -1,5 +1,5 @@
 /// Settings of proof-of-work mining.
-public struct ProofOfWorkSettings: Sendable, Hashable {
+public struct ProofOfWorkSettings: Sendable, Hashable, Encodable {
     /// The number of miners.
     public var miners: Int
     /// The mean time between blocks the difficulty aims for.

@@ -1,5 +1,5 @@
 /// Settings of a Raft ordering service.
-public struct RaftSettings: Sendable, Hashable {
+public struct RaftSettings: Sendable, Hashable, Encodable {
     /// The number of orderers, 1 to 9.
     public var orderers: Int
     /// When the leader cuts a block.

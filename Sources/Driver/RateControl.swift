@@ -1,5 +1,5 @@
 /// A rate controller: when the driver releases the next transaction (Caliper's `rateControl`).
-public indirect enum RateControl: Sendable, Hashable, CustomStringConvertible {
+public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// A constant rate (`fixed-rate {tps}`).
     case fixedRate(tps: Double)
     /// A rate adjusted to keep a number of transactions in flight (`fixed-load {startTps, transactionLoad}`).

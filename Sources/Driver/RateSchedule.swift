@@ -100,6 +100,7 @@ public struct LinearRateSchedule: RateSchedule {
         // Solve startingTps·t + slope·t²/2 = i, in the form that stays exact when slope is 0.
         let slope = (finishingTps - startingTps) / seconds
         let count = Double(observation.released)
+        if observation.released == 0 { return .at(nanoseconds: 0) }
         let root = (startingTps * startingTps + 2 * slope * count).squareRoot()
         guard root.isFinite, startingTps + root > 0 else { return .finished }
         return .at(nanoseconds: Schedules.nanoseconds(seconds: 2 * count / (startingTps + root)))

@@ -1,5 +1,5 @@
 /// One round: a labelled batch of transactions sent at a controlled rate.
-public struct Round: Sendable, Hashable {
+public struct Round: Sendable, Hashable, Encodable {
     /// The round's unique label.
     public var label: String
     /// Free text about the round.
@@ -32,7 +32,7 @@ public struct Round: Sendable, Hashable {
 }
 
 /// The length of a round (or of its trimmed warm-up): a transaction count or a duration.
-public enum RoundLength: Sendable, Hashable, CustomStringConvertible {
+public enum RoundLength: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// A number of transactions (`txNumber`).
     case transactions(Int)
     /// A span of time (`txDuration`).

@@ -1,5 +1,5 @@
 /// The arguments shared by the `simple/*` modules (Caliper passes the same ones to each).
-public struct SimpleArguments: Sendable, Hashable {
+public struct SimpleArguments: Sendable, Hashable, Encodable {
     /// The number of ledger accounts the workload opens and uses.
     public var numberOfAccounts: Int
     /// The balance each account is opened with.

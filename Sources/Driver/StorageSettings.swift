@@ -1,5 +1,5 @@
 /// How nodes persist what they commit.
-public struct StorageSettings: Sendable, Hashable {
+public struct StorageSettings: Sendable, Hashable, Encodable {
     /// Whether writes are flushed to the device; false only for experiments.
     public var fsync: Bool
 

@@ -1,5 +1,5 @@
 /// What each transaction of a round does (Caliper's `workload {module, arguments}`).
-public enum Workload: Sendable, Hashable, CustomStringConvertible {
+public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// `simple/open`: opens accounts with an initial balance.
     case simpleOpen(SimpleArguments)
     /// `simple/query`: reads an account's balance (never ordered).

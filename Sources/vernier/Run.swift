@@ -1,22 +1,108 @@
 import ArgumentParser
 import Driver
+import Foundation
+import Synchronization
 
-/// `vernier run [file]`: runs a benchmark. Until the driver lands it validates and shows the plan.
+/// `vernier run [file]`: runs a benchmark and writes its results.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark file against a federation and write its results.")
+        abstract: "Run a benchmark file against a federation and write its results.",
+        discussion: """
+            Starts the federation the file names, prepares and runs every round, checks that every \
+            node ends on the same chain and state, and writes Results/<name>/<run-id>/run.json. \
+            Exit codes: 0 done, 1 the nodes disagreed, 2 invalid file, 3 the run failed, 130 interrupted.
+            """)
 
     @Argument(help: "The benchmark file.")
     var file: String = "benchmark.yaml"
 
+    @Option(help: "Where results go.")
+    var results: String = "Results"
+
+    @Option(help: "Seconds a transaction may take before it counts as timed out.")
+    var transactionTimeoutSeconds: Double = 30
+
+    func validate() throws {
+        guard transactionTimeoutSeconds > 0, transactionTimeoutSeconds <= 3600 else {
+            throw ValidationError("--transaction-timeout-seconds must be in (0, 3600]")
+        }
+    }
+
     func run() async throws {
         let configuration = try loadBenchmarkOrExit(file)
         print(configuration.summary)
-        print("""
-
-            vernier run: the benchmark file is valid, but the driver that starts the federation and \
-            fires the rounds is not built yet (issue 5). Nothing was run and no results were written.
-            Meanwhile `vernier calibrate` measures this machine's signature, codec and disk speeds.
-            """)
+        print("")
+        let runId = ResultsDirectory.newRunId()
+        let dataDirectory = FileManager.default.temporaryDirectory.path + "/vernier-\(runId)"
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        var benchmark = BenchmarkRun(configuration: configuration,
+                                     baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                                     dataDirectory: dataDirectory)
+        benchmark.transactionTimeout = .milliseconds(Int64(transactionTimeoutSeconds * 1000))
+        let interactive = isatty(STDOUT_FILENO) == 1
+        let progress: @Sendable (RoundProgress) -> Void = { state in
+            if interactive {
+                FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + state.line).utf8))
+            } else if Int(state.elapsedNanoseconds / 1_000_000_000) % 5 == 0 {
+                print(state.line)
+            }
+        }
+        let work = Task { try await benchmark.run(runId: runId, progress: progress) { print($0) } }
+        let interruption = InterruptionHandler { work.cancel() }
+        let report: RunReport
+        do {
+            report = try await work.value
+        } catch {
+            interruption.remove()
+            if interactive { print("") }
+            printToStandardError("vernier run: \(error)")
+            throw ExitCode(3)
+        }
+        interruption.remove()
+        if interactive { print("") }
+        let directory = try ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
+        try ResultsDirectory.write(report, to: directory)
+        ResultsDirectory.markLatest(root: results, benchmark: configuration.name, runId: runId)
+        print(ResultTable.render(report))
+        print("\nresults: \(directory)/run.json")
+        if !report.consistent {
+            printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
+            throw ExitCode(1)
+        }
+        if report.interrupted {
+            printToStandardError("vernier run: interrupted; the rounds that finished are kept")
+            throw ExitCode(130)
+        }
     }
+}
+
+/// Turns Ctrl-C into a clean stop: the first SIGINT calls `action`; a second one ends the process.
+final class InterruptionHandler {
+    private let source: any DispatchSourceSignal
+
+    init(action: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let counter = InterruptionCount()
+        source.setEventHandler {
+            if counter.increment() == 1 {
+                printToStandardError("\ninterrupted: finishing the transactions in flight (Ctrl-C again to quit now)")
+                action()
+            } else {
+                exit(130)
+            }
+        }
+        source.resume()
+    }
+
+    func remove() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// How many interrupts arrived.
+final class InterruptionCount: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() -> Int { count.add(1, ordering: .relaxed).newValue }
 }

@@ -1,0 +1,214 @@
+import Foundation
+import LedgerCore
+import Node
+
+/// One node's end-of-run position, as run.json records it.
+public struct NodeReport: Sendable, Hashable, Encodable {
+    public var name: String
+    public var height: UInt64
+    public var headHash: String
+    public var stateDigest: String?
+}
+
+/// One repetition of every round, on a fresh federation.
+public struct RepetitionReport: Sendable, Encodable {
+    public var repetition: Int
+    public var rounds: [RoundFigures]
+    public var nodes: [NodeReport]
+    /// Every peer ended on the same height, head and state digest, and every orderer on the same head.
+    public var consistent: Bool
+}
+
+/// Everything a run produced: what ran, where, and every figure.
+public struct RunReport: Sendable, Encodable {
+    public var benchmark: String
+    public var runId: String
+    public var seed: UInt64
+    public var startedAt: String
+    public var configuration: BenchmarkConfiguration
+    public var machine: MachineDescription
+    public var gitCommit: String?
+    public var repetitions: [RepetitionReport]
+    public var interrupted: Bool
+    /// The nodes disagreed at the end of some repetition: the measured ledger is broken.
+    public var consistent: Bool { repetitions.allSatisfy(\.consistent) }
+
+    enum CodingKeys: String, CodingKey {
+        case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, interrupted, consistent
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(benchmark, forKey: .benchmark)
+        try container.encode(runId, forKey: .runId)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(machine, forKey: .machine)
+        try container.encodeIfPresent(gitCommit, forKey: .gitCommit)
+        try container.encode(repetitions, forKey: .repetitions)
+        try container.encode(interrupted, forKey: .interrupted)
+        try container.encode(consistent, forKey: .consistent)
+    }
+}
+
+/// Why a run could not go on.
+public struct RunError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Turns a benchmark file into load on a federation and into figures: start, prepare, run every
+/// round of every repetition, check the ledger, stop.
+public struct BenchmarkRun: Sendable {
+    public let configuration: BenchmarkConfiguration
+    /// The benchmark file's directory: relative paths in it (replay files) resolve here.
+    public let baseDirectory: String
+    /// Scratch space for the nodes' data; removed after each repetition.
+    public let dataDirectory: String
+    public var transactionTimeout: Duration = .seconds(30)
+
+    public init(configuration: BenchmarkConfiguration, baseDirectory: String, dataDirectory: String) {
+        self.configuration = configuration
+        self.baseDirectory = baseDirectory
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Runs the benchmark; cancelling the task stops after the transactions in flight and keeps
+    /// what finished.
+    public func run(runId: String, progress: (@Sendable (RoundProgress) -> Void)? = nil,
+                    log: @Sendable (String) -> Void = { _ in }) async throws -> RunReport {
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        var repetitions: [RepetitionReport] = []
+        var interrupted = false
+        for repetition in 0..<configuration.repetitions {
+            if Task.isCancelled {
+                interrupted = true
+                break
+            }
+            if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
+            let report = try await runRepetition(repetition, progress: progress, log: log)
+            repetitions.append(report)
+            if report.rounds.contains(where: \.interrupted) {
+                interrupted = true
+                break
+            }
+        }
+        return RunReport(
+            benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
+            configuration: configuration, machine: MachineDescription.current(),
+            gitCommit: MachineDescription.gitCommit(at: baseDirectory), repetitions: repetitions, interrupted: interrupted)
+    }
+
+    private func runRepetition(_ repetition: Int, progress: (@Sendable (RoundProgress) -> Void)?,
+                               log: @Sendable (String) -> Void) async throws -> RepetitionReport {
+        let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
+        let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
+        let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
+        let genesis = GenesisConfiguration(chainId: configuration.name, regulator: context.regulator.address)
+        let directory = dataDirectory + "/repetition-\(repetition)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let needsLedger = configuration.rounds.contains { $0.workload != .noop }
+        let federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
+        var rounds: [RoundFigures] = []
+        do {
+            var foreignThreads: Set<Int32> = []
+            if let federation {
+                foreignThreads = Set(federation.orderers.map(\.executor.threadID) + federation.peers.map(\.executor.threadID))
+                guard await federation.awaitLeader(timeout: .seconds(30)) != nil else {
+                    throw RunError(description: "no orderer became leader within 30 s")
+                }
+            }
+            for round in configuration.rounds {
+                if Task.isCancelled { break }
+                let target: any BenchmarkTarget = round.workload == .noop || federation == nil
+                    ? NoopTarget() : FederationTarget(federation: federation!)
+                let generator = WorkloadGenerator(workload: round.workload, context: context)
+                log("round \(round.label): preparing")
+                try await generator.prepare(round: round.label, target: target)
+                let schedule: any RateSchedule
+                do {
+                    schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
+                } catch {
+                    throw RunError(description: "round \(round.label): \(error)")
+                }
+                let runner = RoundRunner(target: target, generator: generator, accounts: accounts,
+                                         transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
+                let recording = await runner.run(label: round.label, length: round.length, schedule: schedule)
+                rounds.append(RoundFigures(recording: recording, trim: round.trim))
+                if recording.interrupted { break }
+            }
+        } catch {
+            await federation?.stop()
+            throw error
+        }
+        var nodes: [NodeReport] = []
+        var consistent = true
+        if let federation {
+            // Let the peers catch up with the orderers before comparing them.
+            var height: UInt64 = 0
+            for orderer in federation.orderers { height = max(height, await orderer.height) }
+            _ = await federation.awaitPeers(height: height, timeout: .seconds(30))
+            let states = await federation.chainStates()
+            await federation.stop()
+            nodes = states.map { NodeReport(name: $0.address.name, height: $0.height, headHash: $0.headHash.hex,
+                                            stateDigest: $0.stateDigest?.hex) }
+            let peers = states.filter { $0.stateDigest != nil }
+            consistent = Set(states.map(\.headHash)).count == 1 && Set(states.map(\.height)).count == 1
+                && Set(peers.map(\.stateDigest)).count == 1
+        }
+        return RepetitionReport(repetition: repetition, rounds: rounds, nodes: nodes, consistent: consistent)
+    }
+
+    private func startFederation(genesis: GenesisConfiguration, directory: String, seed: UInt64) async throws -> InProcessFederation {
+        guard configuration.network.deployment == .inProcess else {
+            throw RunError(description: "network.deployment: processes is not supported yet (one OS process per node arrives with issue 6); use in-process")
+        }
+        switch configuration.network.consensus {
+        case .raft(let settings):
+            let plan = FederationPlan(raft: settings, network: configuration.network, genesis: genesis,
+                                      directory: directory, seed: seed)
+            return try await InProcessFederation.start(plan)
+        case .proofOfWork, .singleStore:
+            throw RunError(description: "network.consensus: only raft runs so far (proof-of-work and the no-ledger baseline arrive with issue 4)")
+        }
+    }
+}
+
+/// Where runs write their results: `Results/<benchmark>/<run-id>/`, never over an earlier run.
+public enum ResultsDirectory {
+    /// A new run id: UTC time to the second, and a suffix that makes it unique.
+    public static func newRunId() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// Creates `<root>/<benchmark>/<runId>`; throws if it exists, so no run is ever overwritten.
+    public static func create(root: String, benchmark: String, runId: String) throws -> String {
+        let parent = root + "/" + benchmark
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let path = parent + "/" + runId
+        guard mkdir(path, 0o755) == 0 else {
+            throw RunError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        return path
+    }
+
+    /// Points `<root>/<benchmark>/latest` at the newest run.
+    public static func markLatest(root: String, benchmark: String, runId: String) {
+        let link = root + "/" + benchmark + "/latest"
+        try? FileManager.default.removeItem(atPath: link)
+        try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
+    }
+
+    /// Writes the run's JSON.
+    public static func write(_ report: RunReport, to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
+    }
+}
