@@ -6,6 +6,7 @@ extension BenchmarkConfiguration {
 
     /// Reads the whole document; nil if anything was reported.
     static func read(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
+        if isCaliperLayout(value) { return readCaliper(value) }
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let name = mapping.read("name", readName)
         let seed = mapping.read("seed", default: UInt64(42)) { $0.unsignedInteger64() }

@@ -18,7 +18,18 @@ extension Workload {
     /// Reads a `workload {module, arguments}`.
     static func read(_ value: ConfigurationValue) -> Workload? {
         guard let mapping = value.mapping(allowedKeys: ["module", "arguments"]) else { return nil }
-        guard let module = mapping.read("module", { $0.choice(among: moduleNames) }) else { return nil }
+        guard let module = mapping.read("module", { value -> String? in
+            // Caliper's scenario files (`.../simple/open.js`) name the built-in modules.
+            if let text = value.node.string, text.hasSuffix(".js") {
+                guard let builtIn = builtInModule(forCaliperPath: text) else {
+                    value.report("\(text) is a Caliper module vernier has no built-in for; it maps "
+                        + "simple/open.js, simple/query.js and simple/transfer.js")
+                    return nil
+                }
+                return builtIn
+            }
+            return value.choice(among: moduleNames)
+        }) else { return nil }
         let argumentsValue = mapping.optional("arguments")
         let arguments: ConfigurationMapping?
         if let argumentsValue {

@@ -1,0 +1,86 @@
+import Yams
+
+extension BenchmarkConfiguration {
+    /// The keys of a benchmark file in Caliper's layout (`test` and `monitors`), plus vernier's own
+    /// top-level settings, which such a file may add.
+    static let caliperKeys = ["test", "monitors", "network", "seed", "accounts", "nonceWindow", "repetitions", "confidence"]
+
+    /// The network a Caliper file runs on when it names none: Caliper's Fabric sample, in process.
+    static let caliperDefaultNetwork = NetworkConfiguration(
+        consensus: .raft(RaftSettings()), organizations: [Organization(name: "org1", peers: 2), Organization(name: "org2", peers: 2)])
+
+    /// Whether the document is in Caliper's layout (it has a top-level `test`).
+    static func isCaliperLayout(_ value: ConfigurationValue) -> Bool {
+        guard case .mapping(let mapping) = value.node else { return false }
+        return mapping.keys.contains { $0.string == "test" }
+    }
+
+    /// Reads a Caliper benchmark file: `test: {name, description, workers, rounds}` and `monitors`.
+    /// Workers are ignored (vernier's driver is one process); a resource monitor's `interval`
+    /// (seconds) sets the monitor interval; Caliper's simple module paths map to the built-ins.
+    static func readCaliper(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
+        guard let mapping = value.mapping(allowedKeys: caliperKeys) else { return nil }
+        guard let test = mapping.required("test")?.mapping(allowedKeys: ["name", "description", "workers", "rounds"]) else {
+            return nil
+        }
+        let name = test.read("name") { value -> String? in
+            guard let text = value.string() else { return nil }
+            // Caliper names may hold spaces; vernier's name becomes a directory name.
+            let cleaned = String(text.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" })
+            guard !cleaned.isEmpty else {
+                value.report("a name with letters or digits is needed")
+                return nil
+            }
+            return cleaned
+        }
+        if let workers = test.optional("workers"), let workerMapping = workers.mapping(allowedKeys: ["type", "number"]) {
+            _ = workerMapping.read("number", default: 1) { $0.integer(atLeast: 1) }
+            _ = workerMapping.read("type", default: "local") { $0.string() }
+        }
+        let rounds = test.read("rounds", Round.readAll)
+        let monitor = mapping.read("monitors", default: MonitorSettings(), readCaliperMonitors)
+        let network = mapping.read("network", default: caliperDefaultNetwork, NetworkConfiguration.read)
+        let seed = mapping.read("seed", default: UInt64(42)) { $0.unsignedInteger64() }
+        let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
+        let nonceWindow = mapping.read("nonceWindow", default: 1) { $0.integer(atLeast: 1) }
+        let repetitions = mapping.read("repetitions", default: 1) { $0.integer(atLeast: 1) }
+        let confidence = mapping.read("confidence", default: 0.95) { value in
+            value.require(value.number(), "strictly between 0 and 1") { $0 > 0 && $0 < 1 }
+        }
+        guard let name, let rounds, let monitor, let network, let seed, let accounts, let nonceWindow,
+              let repetitions, let confidence else { return nil }
+        return BenchmarkConfiguration(
+            name: name, seed: seed, network: network, accounts: accounts, nonceWindow: nonceWindow,
+            repetitions: repetitions, confidence: confidence, monitor: monitor, rounds: rounds)
+    }
+
+    /// Caliper's `monitors: {resource: [{module, options: {interval, ...}}], transaction: [...]}`;
+    /// vernier samples every node itself, so only the interval (seconds) is taken.
+    private static func readCaliperMonitors(_ value: ConfigurationValue) -> MonitorSettings? {
+        guard let mapping = value.mapping(allowedKeys: ["resource", "transaction"]) else { return nil }
+        var interval = MonitorSettings().interval
+        for monitor in mapping.optional("resource")?.sequence() ?? [] {
+            guard let entry = monitor.mapping(allowedKeys: ["module", "options"]) else { continue }
+            _ = entry.read("module") { $0.string() }
+            guard case .mapping(let options)? = entry.optional("options")?.node else { continue }
+            for (key, node) in options where key.string == "interval" {
+                let option = ConfigurationValue(node: node, path: monitor.childPath("options.interval"), diagnostics: value.diagnostics)
+                if let seconds = option.require(option.number(), "a positive number of seconds", { $0 > 0 }) {
+                    interval = .milliseconds(Int64(seconds * 1000))
+                }
+            }
+        }
+        return MonitorSettings(interval: interval)
+    }
+}
+
+extension Workload {
+    /// vernier's module for one of Caliper's scenario paths (`benchmarks/scenario/simple/open.js`).
+    static func builtInModule(forCaliperPath path: String) -> String? {
+        guard path.hasSuffix(".js") else { return nil }
+        let components = path.dropLast(3).split(separator: "/")
+        guard components.count >= 2 else { return nil }
+        let candidate = components.suffix(2).joined(separator: "/")
+        return moduleNames.contains(candidate) ? candidate : nil
+    }
+}
