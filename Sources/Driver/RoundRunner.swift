@@ -57,6 +57,8 @@ public struct RoundRunner: Sendable {
     /// Threads that are not the driver's (node threads of an in-process federation).
     public let foreignThreadIDs: Set<Int32>
     public let progress: (@Sendable (RoundProgress) -> Void)?
+    /// The most transactions released and not yet finished; beyond it the scheduler waits.
+    public static let maximumOutstanding = 65_536
 
     public init(target: any BenchmarkTarget, generator: WorkloadGenerator, accounts: AccountPool,
                 transactionTimeout: Duration = .seconds(30), foreignThreadIDs: Set<Int32> = [],
@@ -123,10 +125,18 @@ public struct RoundRunner: Sendable {
                     continue
                 case .at(let intended):
                     if let end = limit.nanoseconds, intended >= end { break releasing }
+                    if counters.inFlight.load(ordering: .relaxed) >= Self.maximumOutstanding {
+                        // The driver cannot keep up: wait, and let the lag show it.
+                        _ = await finishIterator.next()
+                        continue
+                    }
                     if intended > now + 200_000 {
                         try? await Task.sleep(until: start.advanced(by: .nanoseconds(Int64(intended))),
                                               tolerance: .microseconds(50), clock: clock)
                         if Task.isCancelled { continue }
+                    } else if released % 64 == 63 {
+                        // Behind schedule the loop never sleeps: let the transactions' tasks have this thread too.
+                        await Task.yield()
                     }
                     let releasedAt = elapsed()
                     lags.append(releasedAt > intended ? releasedAt - intended : 0)

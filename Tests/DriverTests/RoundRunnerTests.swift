@@ -43,8 +43,9 @@ struct RoundRunnerTests {
         #expect(figures.latencyFromIntended.max > 1.0, "queueing in the driver must show: \(figures.latencyFromIntended)")
         let fromIntended = recording.records.map { Double($0.finishedNanoseconds - $0.intendedNanoseconds) / 1e9 }
         #expect(fromIntended.last! > fromIntended.first! + 1.0)
-        // The scheduler itself kept time: the lateness is the account's queue, not the scheduler.
-        #expect(!figures.driver.limitedByDriver)
+        // The lateness is the account's queue, not the scheduler: its lag is far below the growth
+        // (a loaded machine may delay a wake-up, so the bound is loose).
+        #expect(figures.driver.schedulerLagP99Milliseconds < 500)
     }
 
     @Test func noopAnswersEverythingAndCountsTrim() async {
