@@ -39,13 +39,14 @@ struct RoundRunnerTests {
         let recording = await runner.run(label: "stalled", length: .transactions(30), schedule: FixedRateSchedule(tps: 200))
         let figures = RoundFigures(recording: recording, trim: nil)
         #expect(figures.succeeded == 30)
-        #expect(figures.latencyFromSent.p99 < 0.2)
-        #expect(figures.latencyFromIntended.max > 1.0, "queueing in the driver must show: \(figures.latencyFromIntended)")
-        let fromIntended = recording.records.map { Double($0.finishedNanoseconds - $0.intendedNanoseconds) / 1e9 }
-        #expect(fromIntended.last! > fromIntended.first! + 1.0)
-        // The lateness is the account's queue, not the scheduler: its lag is far below the growth
-        // (a loaded machine may delay a wake-up, so the bound is loose).
-        #expect(figures.driver.schedulerLagP99Milliseconds < 500)
+        // Once sent, every transaction takes the target's 50 ms ...
+        #expect(figures.latencyFromSent.min >= 0.049)
+        // ... but before that it queues behind the account's earlier transactions: the last one
+        // waited for 29 x 50 ms of them, whatever the machine's load, and only latency from the
+        // intended time shows it.
+        let queueing = recording.records.map { Double($0.sentNanoseconds - min($0.sentNanoseconds, $0.intendedNanoseconds)) / 1e9 }
+        #expect(queueing.last! - queueing.first! >= 1.2, "queueing \(queueing.first!) -> \(queueing.last!)")
+        #expect(figures.latencyFromIntended.max >= figures.latencyFromSent.max + 1.2)
     }
 
     @Test func noopAnswersEverythingAndCountsTrim() async {
@@ -80,13 +81,17 @@ struct RoundRunnerTests {
 
         let figures = RoundFigures(recording: recording, trim: nil)
         #expect(figures.succeeded == 500)
+        var perAccount: [Int] = []
         for account in 0..<25 {
             let lives = recording.records.filter { $0.account == account }.sorted { $0.sentNanoseconds < $1.sentNanoseconds }
-            #expect(lives.count == 20)
+            perAccount.append(lives.count)
             for (earlier, later) in zip(lives, lives.dropFirst()) {
                 #expect(later.sentNanoseconds >= earlier.finishedNanoseconds, "account \(account) had two in flight")
             }
         }
+        // Accounts return to the pool as they finish, so shares vary; some account carries at least 20.
+        #expect(perAccount.reduce(0, +) == 500)
+        #expect(perAccount.max()! >= 20)
         #expect(figures.totalExecutionSeconds >= 20 * figures.latencyFromSent.min)
         #expect(figures.totalExecutionSeconds >= 20 * figures.latencyFromSent.p50 * 0.8)
     }
