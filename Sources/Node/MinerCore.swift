@@ -144,13 +144,21 @@ public struct MinerCore: Sendable {
     }
 
     /// Pools a transaction from a client (`from` nil) or a neighbour, and passes it on if taken.
+    /// A client's resubmission of a pooled transaction is passed on again (never a neighbour's,
+    /// so gossip cannot loop).
     ///
     /// - Parameter signatureVerdict: a check done beforehand, or nil to verify here.
     @discardableResult
     public mutating func receive(
         _ transaction: Transaction, from peer: GossipPeer?, signatureVerdict: Bool? = nil
     ) -> Result<MempoolAdmission, TransactionRefusal> {
-        if mempool.contains(transaction.id) { return .failure(.mempool(.duplicate)) }
+        if mempool.contains(transaction.id) {
+            // A client resubmitting what waits here (its gossip may have been lost): announce it again.
+            if peer == nil {
+                output.sends.append(MinerSend(destination: .allNeighbours(except: nil), message: .transaction(transaction)))
+            }
+            return .failure(.mempool(.duplicate))
+        }
         guard signatureVerdict ?? verifier.isValid(transaction) else { return .failure(.badSignature) }
         switch mempool.add(transaction, chainNextNonce: ledger.nextNonce(of: transaction.sender)) {
         case .success(let admission):
