@@ -49,5 +49,6 @@ struct ProofOfWorkSimulationTests {
             return
         }
         #expect(failure.description.contains("seed 4242"))
+        #expect(failure.description.contains("ProofOfWorkSimulation.run(seed: 4242)"))
     }
 }

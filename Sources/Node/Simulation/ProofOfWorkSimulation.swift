@@ -71,7 +71,8 @@ public enum ProofOfWorkSimulation {
         } catch let failure as SimulationFailure {
             return .failure(failure)
         } catch {
-            return .failure(SimulationFailure(seed: seed, invariant: "unexpected error", detail: "\(error)"))
+            return .failure(SimulationFailure(seed: seed, invariant: "unexpected error", detail: "\(error)",
+                                              replay: "ProofOfWorkSimulation.run(seed: \(seed))"))
         }
     }
 }
@@ -142,7 +143,8 @@ final class ProofOfWorkSimulator {
     }
 
     func fail(_ invariant: String, _ detail: String) -> SimulationFailure {
-        SimulationFailure(seed: seed, invariant: invariant, detail: detail)
+        SimulationFailure(seed: seed, invariant: invariant, detail: detail,
+                          replay: "ProofOfWorkSimulation.run(seed: \(seed))")
     }
 
     // MARK: - Running
