@@ -48,9 +48,11 @@ public struct SimulationFailure: Error, Sendable, Hashable, CustomStringConverti
     public var seed: UInt64
     public var invariant: String
     public var detail: String
+    /// How to run this seed again; nil for the federation simulation's `vernier simulate --seed`.
+    public var replay: String? = nil
 
     public var description: String {
-        "seed \(seed): \(invariant): \(detail) (replay: vernier simulate --seed \(seed))"
+        "seed \(seed): \(invariant): \(detail) (replay: \(replay ?? "vernier simulate --seed \(seed)"))"
     }
 }
 
