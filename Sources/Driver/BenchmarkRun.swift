@@ -115,7 +115,7 @@ public struct BenchmarkRun: Sendable {
         do {
             var foreignThreads: Set<Int32> = []
             if let federation {
-                foreignThreads = Set(federation.orderers.map(\.executor.threadID) + federation.peers.map(\.executor.threadID))
+                foreignThreads = Set(federation.nodes.map(\.executor.threadID))
                 guard await federation.awaitLeader(timeout: .seconds(30)) != nil else {
                     throw RunError(description: "no orderer became leader within 30 s")
                 }
@@ -146,17 +146,15 @@ public struct BenchmarkRun: Sendable {
         var nodes: [NodeReport] = []
         var consistent = true
         if let federation {
-            // Let the peers catch up with the orderers before comparing them.
-            var height: UInt64 = 0
-            for orderer in federation.orderers { height = max(height, await orderer.height) }
-            _ = await federation.awaitPeers(height: height, timeout: .seconds(30))
+            // Let the nodes come to rest (peers catch up, miners stop and gossip settles) before comparing.
+            _ = await federation.settle(timeout: .seconds(30))
             let states = await federation.chainStates()
             await federation.stop()
             nodes = states.map { NodeReport(name: $0.address.name, height: $0.height, headHash: $0.headHash.hex,
                                             stateDigest: $0.stateDigest?.hex) }
-            let peers = states.filter { $0.stateDigest != nil }
+            let keepers = states.filter { $0.stateDigest != nil }
             consistent = Set(states.map(\.headHash)).count == 1 && Set(states.map(\.height)).count == 1
-                && Set(peers.map(\.stateDigest)).count == 1
+                && Set(keepers.map(\.stateDigest)).count == 1
         }
         return RepetitionReport(repetition: repetition, rounds: rounds, nodes: nodes, consistent: consistent)
     }
@@ -170,8 +168,13 @@ public struct BenchmarkRun: Sendable {
             let plan = FederationPlan(raft: settings, network: configuration.network, genesis: genesis,
                                       directory: directory, seed: seed)
             return try await InProcessFederation.start(plan)
-        case .proofOfWork, .singleStore:
-            throw RunError(description: "network.consensus: only raft runs so far (proof-of-work and the no-ledger baseline arrive with issue 4)")
+        case .proofOfWork(let settings):
+            let plan = FederationPlan(proofOfWork: settings, network: configuration.network, genesis: genesis,
+                                      directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
+            return try await InProcessFederation.start(plan)
+        case .singleStore:
+            return try await InProcessFederation.start(FederationPlan(storeNetwork: configuration.network, genesis: genesis,
+                                                                      directory: directory, seed: seed))
         }
     }
 }

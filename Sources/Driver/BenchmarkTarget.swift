@@ -10,27 +10,26 @@ public protocol BenchmarkTarget: Sendable {
     func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace
     /// The ledger's next nonce for `address`, to resynchronise an account; nil if it cannot be read.
     func nextNonce(of address: Address) async -> UInt64?
+    /// Submits one sender's transactions so they arrive in nonce order, then awaits them all.
+    func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace]
 }
 
-/// An in-process federation: account `i` submits to orderer `i mod orderers` and listens to peer
-/// `i mod peers`, so load and events spread over the federation.
+/// An in-process federation: each account submits to one node and listens to another (Raft: orderer
+/// `i mod orderers`, peer `i mod peers`), so load and events spread over the federation.
 public struct FederationTarget: BenchmarkTarget {
     public let federation: InProcessFederation
 
     public init(federation: InProcessFederation) { self.federation = federation }
 
     public func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
-        let members = federation.plan.members
-        return await federation.client.submit(
-            transaction, to: members.orderers[account % members.orderers.count],
-            listeningTo: members.peers[account % members.peers.count], timeout: timeout)
+        await federation.client.submit(transaction, to: federation.submitter(forAccount: account),
+                                       listeningTo: federation.listener(forAccount: account), timeout: timeout)
     }
 
     public func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
-        let members = federation.plan.members
         let clock = ContinuousClock()
         let sent = clock.now
-        let answer = await federation.client.query(signedCall, at: members.peers[account % members.peers.count], timeout: timeout)
+        let answer = await federation.client.query(signedCall, at: federation.listener(forAccount: account), timeout: timeout)
         let finished = clock.now
         let outcome: TransactionOutcome
         switch answer {
@@ -44,7 +43,12 @@ public struct FederationTarget: BenchmarkTarget {
     }
 
     public func nextNonce(of address: Address) async -> UInt64? {
-        await federation.peers.first?.nextNonce(of: address)
+        await federation.nextNonce(of: address)
+    }
+
+    public func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace] {
+        await federation.client.submitInOrder(transactions, to: federation.submitter(forAccount: account),
+                                              listeningTo: federation.listener(forAccount: account), timeout: timeout)
     }
 }
 
@@ -62,4 +66,10 @@ public struct NoopTarget: BenchmarkTarget {
     }
 
     public func nextNonce(of address: Address) async -> UInt64? { nil }
+
+    public func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace] {
+        var traces: [TransactionTrace] = []
+        for transaction in transactions { traces.append(await submit(transaction, account: account, timeout: timeout)) }
+        return traces
+    }
 }

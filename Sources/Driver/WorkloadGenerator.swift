@@ -317,21 +317,36 @@ public struct WorkloadGenerator: Sendable {
                 transactions.append(Transaction(signedBy: signer, nonce: await context.takeNonce(for: signer, target: target), call: call))
             }
         }
-        // Bounded concurrency: chunks of at most 512 in flight.
-        for chunk in stride(from: 0, to: transactions.count, by: 512) {
-            let slice = Array(transactions[chunk..<min(transactions.count, chunk + 512)])
-            let outcomes = await withTaskGroup(of: (Int, TransactionOutcome).self) { group in
-                for (offset, transaction) in slice.enumerated() {
-                    group.addTask { (offset, await target.submit(transaction, account: chunk + offset, timeout: .seconds(60)).outcome) }
+        // Each signer's transactions go out in nonce order, at most 32 at a time (a proof-of-work
+        // mempool holds only so many future nonces of one account); signers run side by side.
+        var bySigner: [Address: [Int]] = [:]
+        var signerOrder: [Address] = []
+        for (position, transaction) in transactions.enumerated() {
+            if bySigner[transaction.sender] == nil { signerOrder.append(transaction.sender) }
+            bySigner[transaction.sender, default: []].append(position)
+        }
+        let signed = transactions
+        let outcomes = await withTaskGroup(of: [(Int, TransactionOutcome)].self) { group in
+            for (signerIndex, signer) in signerOrder.enumerated() {
+                let positions = bySigner[signer]!
+                group.addTask {
+                    var results: [(Int, TransactionOutcome)] = []
+                    for start in stride(from: 0, to: positions.count, by: 32) {
+                        let chunk = Array(positions[start..<min(positions.count, start + 32)])
+                        let traces = await target.submitInOrder(chunk.map { signed[$0] }, account: signerIndex,
+                                                                timeout: .seconds(120))
+                        results += zip(chunk, traces.map(\.outcome)).map { ($0, $1) }
+                    }
+                    return results
                 }
-                var outcomes = [TransactionOutcome](repeating: .timedOut, count: slice.count)
-                for await (offset, outcome) in group { outcomes[offset] = outcome }
-                return outcomes
             }
-            for (transaction, outcome) in zip(slice, outcomes) {
-                guard case .committed(.valid, _) = outcome else {
-                    throw PreparationError(round: round, detail: "\(transaction.call.contractName).\(transaction.call.functionName) ended \(outcome)")
-                }
+            var outcomes = [TransactionOutcome](repeating: .timedOut, count: transactions.count)
+            for await results in group { for (position, outcome) in results { outcomes[position] = outcome } }
+            return outcomes
+        }
+        for (transaction, outcome) in zip(transactions, outcomes) {
+            guard case .committed(.valid, _) = outcome else {
+                throw PreparationError(round: round, detail: "\(transaction.call.contractName).\(transaction.call.functionName) ended \(outcome)")
             }
         }
         return transactions.map(\.id)

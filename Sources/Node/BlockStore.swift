@@ -194,6 +194,22 @@ public final class BlockStore {
         headHash = block.hash
     }
 
+    /// Drops every block above `height` (a proof-of-work node whose "final" blocks were reverted by a
+    /// reorganisation deeper than its confirmations), durably; the genesis block always stays.
+    public func truncate(toHeight height: UInt64) throws(BlockStoreError) {
+        guard height + 1 < UInt64(recordOffsets.count) else { return }
+        let kept = try block(at: height)
+        do throws(RecordFileError) {
+            try file.truncate(to: recordOffsets[Int(height) + 1])
+            try file.sync(force: true)
+        } catch {
+            throw BlockStoreError(error)
+        }
+        recordOffsets.removeLast(recordOffsets.count - Int(height) - 1)
+        head = kept.header
+        headHash = kept.hash
+    }
+
     /// Reads the block at `height`.
     public func block(at height: UInt64) throws(BlockStoreError) -> Block {
         guard height < UInt64(recordOffsets.count) else { throw .noSuchHeight(height) }

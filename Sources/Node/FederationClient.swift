@@ -96,7 +96,11 @@ public final class FederationClient: Sendable {
             return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now, outcome: .rejected(.overloaded))
         }
         endpoint.send(NodeMessage.submit(transaction).frame, to: orderer)
+        return await awaitOutcome(of: id, sent: sent)
+    }
 
+    /// Waits for a registered transaction's acknowledgement, then its commit event.
+    private func awaitOutcome(of id: Hash256, sent: ContinuousClock.Instant) async -> TransactionTrace {
         let acknowledgement = await wait(for: id, in: \.acknowledgements)
         let acknowledged = acknowledgement == nil ? nil : Optional(clock.now)
         if case .rejected(let reason) = acknowledgement {
@@ -115,6 +119,36 @@ public final class FederationClient: Sendable {
         }
         return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished,
                                 outcome: .committed(event.code, height: event.height))
+    }
+
+    /// Sends transactions to `orderer` in the given order (one sender's consecutive nonces arrive in
+    /// nonce order on a FIFO link), then awaits every one; each life is bounded by `timeout`.
+    public func submitInOrder(_ transactions: [Transaction], to orderer: NodeAddress, listeningTo peer: NodeAddress,
+                              timeout: Duration) async -> [TransactionTrace] {
+        let sent = clock.now
+        let deadline = sent.advanced(by: timeout)
+        var registered: [Bool] = []
+        for transaction in transactions {
+            let ok = state.withLock { state -> Bool in
+                guard state.commits.count < maximumInFlight, !state.stopped,
+                      state.commits.register(transaction.id, deadline: deadline) else { return false }
+                _ = state.acknowledgements.register(transaction.id, deadline: deadline)
+                state.listeningPeer[transaction.id] = peer
+                return true
+            }
+            registered.append(ok)
+            if ok { endpoint.send(NodeMessage.submit(transaction).frame, to: orderer) }
+        }
+        var traces: [TransactionTrace] = []
+        for (transaction, ok) in zip(transactions, registered) {
+            guard ok else {
+                traces.append(TransactionTrace(id: transaction.id, sent: sent, acknowledged: nil, finished: clock.now,
+                                               outcome: .rejected(.overloaded)))
+                continue
+            }
+            traces.append(await awaitOutcome(of: transaction.id, sent: sent))
+        }
+        return traces
     }
 
     /// Asks `peer` to evaluate a read-only call signed by its sender; nil if no answer came in time.

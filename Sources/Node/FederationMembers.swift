@@ -10,7 +10,13 @@ public struct FederationMembers: Sendable, Hashable {
     /// `orderers` orderers named `orderer0...`, and `peersPerOrganization` peers per organisation
     /// named `peer<j>.<organisation>`.
     public init(orderers: Int, organizations: [(name: String, peers: Int)]) {
-        self.orderers = (0..<orderers).map { NodeAddress("orderer\($0)") }
+        self.init(ordering: (0..<orderers).map { NodeAddress("orderer\($0)") }, organizations: organizations)
+    }
+
+    /// Ordering nodes with the given names (`miner0...` for proof-of-work, `store0` for none) and
+    /// each organisation's peers.
+    public init(ordering: [NodeAddress], organizations: [(name: String, peers: Int)]) {
+        orderers = ordering
         peers = organizations.flatMap { organization in
             (0..<organization.peers).map { NodeAddress("peer\($0).\(organization.name)") }
         }

@@ -2,10 +2,23 @@ public import LedgerCore
 public import Transport
 import Foundation
 
+/// How a federation orders transactions.
+public enum FederationKind: Sendable {
+    /// Raft orderers (`members.orderers`) and validating peers (`members.peers`).
+    case raft
+    /// Proof-of-work: miners (`members.orderers`) and full nodes (`members.peers`), all gossiping;
+    /// the options are every node's, with `mines` set per node.
+    case proofOfWork(MinerOptions)
+    /// No ledger: one store node (`members.orderers[0]`) checks and stores each transaction.
+    case store
+}
+
 /// Everything needed to start a federation: who is in it, their settings, where they keep data.
 public struct FederationPlan: Sendable {
     public var genesis: GenesisConfiguration
     public var members: FederationMembers
+    public var kind: FederationKind
+    /// The Raft orderers' settings (unused by the other kinds).
     public var orderer: OrdererOptions
     /// Each node keeps its files in `<directory>/<node name>`.
     public var directory: String
@@ -13,10 +26,12 @@ public struct FederationPlan: Sendable {
     public var links: LinkSettings
     public var seed: UInt64
 
-    public init(genesis: GenesisConfiguration, members: FederationMembers, orderer: OrdererOptions,
-                directory: String, fsync: Bool = true, links: LinkSettings = LinkSettings(), seed: UInt64) {
+    public init(genesis: GenesisConfiguration, members: FederationMembers, kind: FederationKind = .raft,
+                orderer: OrdererOptions = OrdererOptions(), directory: String, fsync: Bool = true,
+                links: LinkSettings = LinkSettings(), seed: UInt64) {
         self.genesis = genesis
         self.members = members
+        self.kind = kind
         self.orderer = orderer
         self.directory = directory
         self.fsync = fsync
@@ -30,57 +45,119 @@ public struct NodeChainState: Sendable, Hashable {
     public var address: NodeAddress
     public var height: UInt64
     public var headHash: Hash256
-    /// Peers only: orderers keep no world state.
+    /// Nodes that keep the world state only (not Raft orderers).
     public var stateDigest: Hash256?
 }
 
-/// A federation of orderers and peers inside this process, each node on its own thread, talking
-/// through an in-process network that can delay, drop and partition; with one client.
+/// A federation inside this process, each node on its own thread, talking through an in-process
+/// network that can delay, drop and partition; with one client.
 public final class InProcessFederation: Sendable {
     public let plan: FederationPlan
     public let network: InProcessNetwork
+    /// Raft only.
     public let orderers: [OrdererNode]
+    /// Raft only.
     public let peers: [PeerNode]
+    /// Proof-of-work only: miners first, then full nodes.
+    public let proofOfWorkNodes: [ProofOfWorkNode]
+    /// The no-ledger baseline only.
+    public let store: StoreNode?
+    /// Every node, whatever its kind.
+    public let nodes: [any LedgerNode]
     public let client: FederationClient
+    /// The nodes clients submit to and listen to.
+    private let submitters: [NodeAddress]
+    private let listeners: [any LedgerNode]
     private let clientTask: Task<Void, Never>
 
     /// Creates every node's directory and stores, starts the nodes and the client.
     public static func start(_ plan: FederationPlan) async throws -> InProcessFederation {
         let network = InProcessNetwork(seed: plan.seed, links: plan.links)
-        func directory(for address: NodeAddress) throws -> NodeStorage {
+        func storage(for address: NodeAddress) throws -> NodeStorage {
             let path = plan.directory + "/" + address.name
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             return NodeStorage(directory: path, fsync: plan.fsync)
         }
-        let orderers = try plan.members.orderers.enumerated().map { index, address in
-            try OrdererNode(index: index, members: plan.members, genesis: plan.genesis, options: plan.orderer,
-                            storage: try directory(for: address), endpoint: network.endpoint(for: address), seed: plan.seed)
-        }
-        let peers = try plan.members.peers.enumerated().map { index, address in
-            try PeerNode(index: index, members: plan.members, genesis: plan.genesis,
-                         storage: try directory(for: address), endpoint: network.endpoint(for: address))
+        var orderers: [OrdererNode] = []
+        var peers: [PeerNode] = []
+        var proofOfWorkNodes: [ProofOfWorkNode] = []
+        var store: StoreNode?
+        switch plan.kind {
+        case .raft:
+            orderers = try plan.members.orderers.enumerated().map { index, address in
+                try OrdererNode(index: index, members: plan.members, genesis: plan.genesis, options: plan.orderer,
+                                storage: try storage(for: address), endpoint: network.endpoint(for: address), seed: plan.seed)
+            }
+            peers = try plan.members.peers.enumerated().map { index, address in
+                try PeerNode(index: index, members: plan.members, genesis: plan.genesis,
+                             storage: try storage(for: address), endpoint: network.endpoint(for: address))
+            }
+        case .proofOfWork(let options):
+            let everyone = plan.members.orderers + plan.members.peers
+            proofOfWorkNodes = try everyone.enumerated().map { index, address in
+                var nodeOptions = options
+                nodeOptions.mines = index < plan.members.orderers.count
+                // Miners start their nonce search in different places, as real miners do.
+                nodeOptions.firstNonce = UInt64(index) << 48
+                return try ProofOfWorkNode(address: address, network: everyone, genesis: plan.genesis, options: nodeOptions,
+                                           storage: try storage(for: address), endpoint: network.endpoint(for: address))
+            }
+        case .store:
+            let address = plan.members.orderers[0]
+            store = try StoreNode(address: address, genesis: plan.genesis, storage: try storage(for: address),
+                                  endpoint: network.endpoint(for: address))
         }
         let client = FederationClient(endpoint: network.endpoint(for: NodeAddress("client0")))
-        return await InProcessFederation(plan: plan, network: network, orderers: orderers, peers: peers, client: client)
+        return await InProcessFederation(plan: plan, network: network, orderers: orderers, peers: peers,
+                                         proofOfWorkNodes: proofOfWorkNodes, store: store, client: client)
     }
 
     private init(plan: FederationPlan, network: InProcessNetwork, orderers: [OrdererNode], peers: [PeerNode],
-                 client: FederationClient) async {
+                 proofOfWorkNodes: [ProofOfWorkNode], store: StoreNode?, client: FederationClient) async {
         self.plan = plan
         self.network = network
         self.orderers = orderers
         self.peers = peers
+        self.proofOfWorkNodes = proofOfWorkNodes
+        self.store = store
         self.client = client
+        var nodes: [any LedgerNode] = orderers + peers + proofOfWorkNodes
+        if let store { nodes.append(store) }
+        self.nodes = nodes
+        switch plan.kind {
+        case .raft:
+            submitters = plan.members.orderers
+            listeners = peers
+        case .proofOfWork:
+            // Clients talk to a full node, as an Ethereum client talks to its own node; with no
+            // full nodes, to the miners.
+            let fullNodes = Array(proofOfWorkNodes.dropFirst(plan.members.orderers.count))
+            let contacts: [any LedgerNode] = fullNodes.isEmpty ? proofOfWorkNodes : fullNodes
+            submitters = contacts.map(\.address)
+            listeners = contacts
+        case .store:
+            submitters = [store!.address]
+            listeners = [store!]
+        }
         clientTask = Task { await client.run() }
-        for orderer in orderers { await orderer.start() }
-        for peer in peers { await peer.start() }
-        client.subscribe(to: plan.members.peers)
+        for node in nodes { await node.start() }
+        client.subscribe(to: listeners.map(\.address))
+    }
+
+    /// Where account `index` submits its transactions.
+    public func submitter(forAccount index: Int) -> NodeAddress { submitters[index % submitters.count] }
+
+    /// Whose commit events account `index` listens to.
+    public func listener(forAccount index: Int) -> NodeAddress { listeners[index % listeners.count].address }
+
+    /// The ledger's next nonce of `address`, read from the first listening node.
+    public func nextNonce(of address: Address) async -> UInt64? {
+        await listeners.first?.nextNonce(of: address)
     }
 
     /// Stops every node and the client, and shuts the network down.
     public func stop() async {
-        for orderer in orderers { await orderer.stop() }
-        for peer in peers { await peer.stop() }
+        for node in nodes { await node.stop(reason: "stopped") }
         client.stop()
         network.shutdown()
         await clientTask.value
@@ -89,11 +166,10 @@ public final class InProcessFederation: Sendable {
     /// Crashes a node: it stops at once and the network drops everything to and from it.
     public func crash(_ address: NodeAddress) async {
         network.disconnect(address)
-        if let orderer = orderers.first(where: { $0.address == address }) { await orderer.stop(reason: "crashed") }
-        if let peer = peers.first(where: { $0.address == address }) { await peer.stop(reason: "crashed") }
+        for node in nodes where node.address == address { await node.stop(reason: "crashed") }
     }
 
-    /// The orderer that leads in the highest term among running orderers, if any leads.
+    /// The Raft orderer that leads in the highest term among running orderers, if any leads.
     public func leader() async -> NodeAddress? {
         var best: (term: UInt64, address: NodeAddress)?
         for orderer in orderers where await orderer.stopReason == nil {
@@ -105,8 +181,10 @@ public final class InProcessFederation: Sendable {
         return best?.address
     }
 
-    /// Waits until some running orderer leads; nil if none does within `timeout`.
+    /// Waits until the federation can take transactions: a Raft orderer leads (other kinds are
+    /// ready at once); nil if none does within `timeout`.
     public func awaitLeader(timeout: Duration) async -> NodeAddress? {
+        guard case .raft = plan.kind else { return submitters.first }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while clock.now < deadline {
@@ -116,21 +194,17 @@ public final class InProcessFederation: Sendable {
         return nil
     }
 
-    /// Every node's height, head and (for peers) state digest.
+    /// Every node's height, head and (where kept) state digest.
     public func chainStates() async -> [NodeChainState] {
         var states: [NodeChainState] = []
-        for orderer in orderers {
-            states.append(NodeChainState(address: orderer.address, height: await orderer.height,
-                                         headHash: await orderer.headHash, stateDigest: nil))
-        }
-        for peer in peers {
-            states.append(NodeChainState(address: peer.address, height: await peer.height,
-                                         headHash: await peer.headHash, stateDigest: await peer.stateDigest))
+        for node in nodes {
+            states.append(NodeChainState(address: node.address, height: await node.height,
+                                         headHash: await node.headHash, stateDigest: await node.stateDigest))
         }
         return states
     }
 
-    /// Waits until every running peer reaches `height`; false if they do not within `timeout`.
+    /// Waits until every running Raft peer reaches `height`; false if they do not within `timeout`.
     public func awaitPeers(height: UInt64, timeout: Duration) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -143,5 +217,30 @@ public final class InProcessFederation: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
+    }
+
+    /// Brings the federation to rest before its nodes are compared: Raft peers catch up with the
+    /// orderers; proof-of-work miners stop mining and the gossip settles on one tip. False if the
+    /// nodes still differ after `timeout`.
+    public func settle(timeout: Duration) async -> Bool {
+        switch plan.kind {
+        case .raft:
+            var height: UInt64 = 0
+            for orderer in orderers where await orderer.stopReason == nil { height = max(height, await orderer.height) }
+            return await awaitPeers(height: height, timeout: timeout)
+        case .proofOfWork:
+            for node in proofOfWorkNodes { await node.stopMining() }
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: timeout)
+            while clock.now < deadline {
+                var tips = Set<Hash256>()
+                for node in proofOfWorkNodes where await node.stopReason == nil { tips.insert(await node.headHash) }
+                if tips.count <= 1 { return true }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        case .store:
+            return true
+        }
     }
 }

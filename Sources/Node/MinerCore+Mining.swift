@@ -14,6 +14,14 @@ extension MinerCore {
             || (candidateMissesTransactions && candidate!.transactions.count < options.maxBlockTransactions) {
             candidate = assembleCandidate()
         }
+        // The block is timed when it is found, as real miners refresh their header's time while
+        // they search; the target depends only on the parent chain, so it stays valid.
+        let now = max(nowMilliseconds, ledger.head.timestampMilliseconds)
+        if candidate!.header.timestampMilliseconds != now {
+            var header = candidate!.header
+            header.timestampMilliseconds = now
+            candidate!.header = header
+        }
         let working = candidate!
         switch ProofOfWork.mine(header: working.header, startNonce: working.nextNonce, maxAttempts: maxAttempts) {
         case .exhausted(let nextNonce, let attempts):

@@ -23,6 +23,12 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
     /// (its nonce is not used).
     case query(requestId: UInt64, transaction: Transaction)
     case queryAnswer(requestId: UInt64, answer: QueryAnswer)
+    /// Proof-of-work gossip: a transaction to pool and pass on.
+    case gossipTransaction(Transaction)
+    /// Proof-of-work gossip: a block to validate and pass on.
+    case gossipBlock(Block)
+    /// Proof-of-work: asks a neighbour for the block with this hash.
+    case blockRequest(Hash256)
 
     /// The frame format's version, the first byte of every frame.
     public static let frameVersion: UInt8 = 1
@@ -80,6 +86,15 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
             writer.write(UInt8(10))
             writer.write(requestId)
             writer.write(answer)
+        case .gossipTransaction(let transaction):
+            writer.write(UInt8(11))
+            writer.write(transaction)
+        case .gossipBlock(let block):
+            writer.write(UInt8(12))
+            writer.write(block)
+        case .blockRequest(let hash):
+            writer.write(UInt8(13))
+            writer.write(hash)
         }
     }
 
@@ -95,6 +110,9 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
         case 8: self = .commits(try reader.readArray("commits"))
         case 9: self = .query(requestId: try reader.readUInt64("query.requestId"), transaction: try reader.read())
         case 10: self = .queryAnswer(requestId: try reader.readUInt64("queryAnswer.requestId"), answer: try reader.read())
+        case 11: self = .gossipTransaction(try reader.read())
+        case 12: self = .gossipBlock(try reader.read())
+        case 13: self = .blockRequest(try reader.readHash("blockRequest.hash"))
         case let tag: throw .unknownTag(field: "message", tag: tag)
         }
     }

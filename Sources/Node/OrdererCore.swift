@@ -37,6 +37,14 @@ public enum SubmitRejection: UInt8, Sendable, Hashable, CanonicalByteEnum {
     case overloaded = 2
     /// Larger than the batch's absolute limit.
     case tooLarge = 3
+    /// The signature does not verify (nodes that check on arrival: proof-of-work, the store).
+    case badSignature = 4
+    /// Its nonce is already used on the chain: a replay.
+    case replay = 5
+    /// Another transaction of the account already holds this nonce, or it is too far ahead.
+    case nonceConflict = 6
+    /// Refused by the ledger's rules before ordering (the store node validates on arrival).
+    case invalid = 7
 
     public static let fieldName = "submitRejection"
 }

@@ -69,13 +69,13 @@ public actor PeerNode {
     }
 
     public var height: UInt64 { core.ledger.height }
+    var digest: Hash256 { core.ledger.state.digest }
     public var headHash: Hash256 { core.ledger.headHash }
-    public var stateDigest: Hash256 { core.ledger.state.digest }
     public var diskBytes: (read: UInt64, written: UInt64) { (store.bytesRead, store.bytesWritten) }
     public nonisolated var traffic: TrafficCounters { endpoint.counters }
 
     /// The next nonce of `address` on this peer's state (a client resynchronising an account).
-    public func nextNonce(of address: Address) -> UInt64 { core.ledger.nextNonce(of: address) }
+    public func nextNonce(of address: Address) -> UInt64? { core.ledger.nextNonce(of: address) }
 
     // MARK: - Loops
 

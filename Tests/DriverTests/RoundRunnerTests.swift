@@ -22,6 +22,12 @@ struct SlowTarget: BenchmarkTarget {
     }
 
     func nextNonce(of address: Address) async -> UInt64? { nil }
+
+    func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace] {
+        var traces: [TransactionTrace] = []
+        for transaction in transactions { traces.append(await submit(transaction, account: account, timeout: timeout)) }
+        return traces
+    }
 }
 
 @Suite("Round runner", .serialized)

@@ -50,7 +50,7 @@ struct ClosedLoopLoad {
                 nonce += 1
             case .rejected, .timedOut:
                 ordererIndex = (ordererIndex + 1) % orderers.count
-                nonce = await peer.nextNonce(of: account.address)
+                nonce = await peer.nextNonce(of: account.address) ?? nonce
             }
         }
         return committed

@@ -1,0 +1,29 @@
+public import LedgerCore
+public import Transport
+
+/// What a run needs from any running node, whatever its consensus: to start and stop it, and to
+/// read its chain position at the end.
+public protocol LedgerNode: Actor {
+    nonisolated var address: NodeAddress { get }
+    /// The thread the node runs on (its CPU is the node's own).
+    nonisolated var executor: ThreadExecutor { get }
+    nonisolated var traffic: TrafficCounters { get }
+    func start()
+    func stop(reason: String) async
+    var stopReason: String? { get }
+    var height: UInt64 { get }
+    var headHash: Hash256 { get }
+    /// The world state's digest, for nodes that keep the state.
+    var stateDigest: Hash256? { get }
+    /// The next nonce of an account on this node's state, if it keeps the state.
+    func nextNonce(of address: Address) -> UInt64?
+}
+
+extension OrdererNode: LedgerNode {
+    public var stateDigest: Hash256? { nil }
+    public func nextNonce(of address: Address) -> UInt64? { nil }
+}
+
+extension PeerNode: LedgerNode {
+    public var stateDigest: Hash256? { digest }
+}
