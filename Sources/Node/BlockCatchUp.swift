@@ -56,7 +56,7 @@ public struct BlockCatchUp: Sendable {
         storeTopHeader = storeHead
         storeTopHash = storeHeadHash
         formationHeight = formationHead.height
-        formationHash = formationHash
+        self.formationHash = formationHash
         fetchDueNow = storeHead.height < formationHead.height
     }
 

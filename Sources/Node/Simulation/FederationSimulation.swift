@@ -27,11 +27,11 @@ public struct SimulationOptions: Sendable, Hashable {
     /// Nonces each account may use; bounds the presigned transaction pool.
     public var noncesPerAccount = 48
     /// Applied entries an orderer keeps after compacting; small, so lagging orderers need snapshots.
-    public var compactionRetainedEntries = 8
+    public var compactionRetainedEntries = 2
     /// Applied entries between two compactions.
-    public var compactionIntervalEntries = 8
+    public var compactionIntervalEntries = 4
     /// Formed blocks an orderer holds back while fetching; small, so the overflow path runs too.
-    public var maxHeldBlocks = 16
+    public var maxHeldBlocks = 4
     /// How long a fetching orderer waits for progress before asking another orderer.
     public var fetchRetryMilliseconds: UInt64 = 400
 
@@ -55,6 +55,8 @@ public struct SimulationReport: Sendable, Hashable {
     public var snapshotsInstalled: Int
     /// Blocks orderers fetched from other orderers.
     public var blocksFetched: Int
+    /// Times an orderer's held blocks overflowed while fetching and were dropped, to be fetched too.
+    public var heldBlockDrops: Int
     /// The most entries any orderer's durable Raft log held after a step.
     public var maximumRaftLogEntries: Int
 }
@@ -204,6 +206,7 @@ final class Simulator {
     var compactionCount = 0
     var snapshotInstallCount = 0
     var fetchedBlockCount = 0
+    var heldBlockDropCount = 0
     var maximumRaftLogEntries = 0
 
     // Invariant records.
@@ -271,7 +274,7 @@ final class Simulator {
             seed: seed, chainHeight: UInt64(formedBlockHashes.count), acknowledgedTransactions: acknowledged.count,
             crashes: crashCount, partitions: partitionCount, leaderTerms: leaderOfTerm.count,
             simulatedMilliseconds: now, events: eventCount, compactions: compactionCount,
-            snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount,
+            snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount, heldBlockDrops: heldBlockDropCount,
             maximumRaftLogEntries: maximumRaftLogEntries)
     }
 
@@ -327,7 +330,9 @@ final class Simulator {
             rounds += 1
             guard rounds < 10_000 else { throw fail("bounded ready loop", "orderer\(index) never runs out of work") }
             var mutableCore = core
+            let dropsBefore = core.catchUp.heldDropCount
             let ready = mutableCore.ready()
+            heldBlockDropCount += mutableCore.catchUp.heldDropCount - dropsBefore
             if let compaction = ready.compaction {
                 orderers[index].storage.compact(to: compaction)
                 compactionCount += 1
