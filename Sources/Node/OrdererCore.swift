@@ -335,7 +335,8 @@ public struct OrdererCore: Sendable {
     }
 
     private mutating func formBlock(from entry: Raft.Entry) {
-        // Entries at or below the head's were formed before a restart: they are in the store.
+        // Entries at or below the head's index are reflected in the head already: formed before a
+        // restart (they are in the store), or covered by the snapshot the head comes from.
         guard entry.index > headRaftIndex, let payload = entry.payload else { return }
         // A payload that does not decode forms no block, on every orderer alike.
         guard let batch = try? OrderedBatch(canonicalBytes: payload) else { return }

@@ -40,7 +40,7 @@ struct Simulate: AsyncParsableCommand {
         options.peers = peers
         let range = seed.map { $0...$0 } ?? from...(from + seeds - 1)
         var transactions = 0, crashes = 0, partitions = 0, terms = 0
-        var compactions = 0, snapshots = 0, fetched = 0, drops = 0, seedsWithSnapshots = 0, maximumLogEntries = 0
+        var compactions = 0, snapshots = 0, fetched = 0, drops = 0, restartsBehind = 0, seedsWithSnapshots = 0, maximumLogEntries = 0
         var blocks: UInt64 = 0
         for current in range {
             switch FederationSimulation.run(seed: current, options: options) {
@@ -54,6 +54,7 @@ struct Simulate: AsyncParsableCommand {
                 snapshots += report.snapshotsInstalled
                 fetched += report.blocksFetched
                 drops += report.heldBlockDrops
+                restartsBehind += report.restartsBehindSnapshot
                 if report.snapshotsInstalled > 0 { seedsWithSnapshots += 1 }
                 maximumLogEntries = max(maximumLogEntries, report.maximumRaftLogEntries)
                 if verbose || seed != nil {
@@ -71,6 +72,7 @@ struct Simulate: AsyncParsableCommand {
         print("\(range.count) seeds passed: \(blocks) blocks, \(transactions) transactions acknowledged, "
               + "\(crashes) crashes, \(partitions) partitions, \(terms) leader terms; "
               + "\(compactions) compactions, \(snapshots) snapshots installed in \(seedsWithSnapshots) seeds, "
-              + "\(fetched) blocks fetched, \(drops) held-block overflows, at most \(maximumLogEntries) Raft log entries on an orderer")
+              + "\(fetched) blocks fetched, \(drops) held-block overflows, "
+              + "\(restartsBehind) restarts behind a snapshot, at most \(maximumLogEntries) Raft log entries on an orderer")
     }
 }

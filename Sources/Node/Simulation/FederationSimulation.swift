@@ -57,6 +57,8 @@ public struct SimulationReport: Sendable, Hashable {
     public var blocksFetched: Int
     /// Times an orderer's held blocks overflowed while fetching and were dropped, to be fetched too.
     public var heldBlockDrops: Int
+    /// Orderers restarted with their block store behind their persisted snapshot (crashed while fetching).
+    public var restartsBehindSnapshot: Int
     /// The most entries any orderer's durable Raft log held after a step.
     public var maximumRaftLogEntries: Int
 }
@@ -207,6 +209,7 @@ final class Simulator {
     var snapshotInstallCount = 0
     var fetchedBlockCount = 0
     var heldBlockDropCount = 0
+    var restartsBehindSnapshotCount = 0
     var maximumRaftLogEntries = 0
 
     // Invariant records.
@@ -275,6 +278,7 @@ final class Simulator {
             crashes: crashCount, partitions: partitionCount, leaderTerms: leaderOfTerm.count,
             simulatedMilliseconds: now, events: eventCount, compactions: compactionCount,
             snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount, heldBlockDrops: heldBlockDropCount,
+            restartsBehindSnapshot: restartsBehindSnapshotCount,
             maximumRaftLogEntries: maximumRaftLogEntries)
     }
 
@@ -321,6 +325,7 @@ final class Simulator {
         orderers[index].core = OrdererCore(
             id: voters[index], voters: voters, options: ordererOptions, generator: generator,
             storage: node.storage, head: head.header, headHash: head.hash, nowMilliseconds: now)
+        if orderers[index].core!.catchUp.missingHeights != nil { restartsBehindSnapshotCount += 1 }
     }
 
     /// Runs the orderer's ready loop: mirror compaction, persist, send, store and deliver, advance.
