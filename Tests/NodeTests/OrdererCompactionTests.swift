@@ -25,7 +25,8 @@ struct OrdererCompactionTests {
 
     /// An orderer cut off while dozens of batches commit comes back behind the others' compacted
     /// logs: it installs a snapshot, fetches the blocks it lacks from another orderer, and ends on
-    /// the same chain, while every orderer's Raft log stays bounded.
+    /// the same chain, while every orderer's Raft log stays bounded. Restarted with its block store
+    /// lost, it restores its position from its persisted snapshot and fetches the chain again.
     @Test func anIsolatedOrdererCatchesUpThroughASnapshotAndFetchedBlocks() async throws {
         let directory = try TemporaryDirectory()
         let federation = try await InProcessFederation.start(Self.plan(directory: directory.path))
@@ -82,5 +83,22 @@ struct OrdererCompactionTests {
         let (_, storage, _) = try RaftLogStore.open(path: path + "/raft.log")
         #expect(storage.snapshot != nil)
         #expect(storage.entries.count <= bound)
+
+        // Restart the federation with that orderer's block store lost (a store left behind its
+        // snapshot, as after a crash while fetching): it restores its position from the snapshot
+        // and fetches the whole chain from the others.
+        let expectedHead = await leaderNode.headHash
+        let expectedHeight = await leaderNode.height
+        try FileManager.default.removeItem(atPath: path + "/blocks")
+        let restarted = try await InProcessFederation.start(Self.plan(directory: directory.path))
+        let restartedOrderer = try #require(restarted.orderers.first { $0.address == isolated.address })
+        let restartDeadline = clock.now.advanced(by: .seconds(20))
+        while clock.now < restartDeadline, await restartedOrderer.height < expectedHeight {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(await restartedOrderer.height == expectedHeight)
+        #expect(await restartedOrderer.headHash == expectedHead)
+        await restarted.stop()
+        #expect(try replayFromDisk(path, genesis: FederationTests.genesis).head == expectedHead)
     }
 }
