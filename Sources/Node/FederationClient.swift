@@ -185,14 +185,19 @@ public final class FederationClient: Sendable {
             case .submitted(let id, let outcome):
                 state.withLock { $0.acknowledgements.resolve(id, with: outcome) }?.resume(returning: outcome)
             case .commits(let events):
+                var implied: [CheckedContinuation<SubmitOutcome?, Never>] = []
                 let ready = state.withLock { state in
                     events.compactMap { event -> (CheckedContinuation<CommitEvent?, Never>, CommitEvent)? in
                         guard state.listeningPeer[event.transaction] == frame.from else { return nil }
-                        // An event may beat the acknowledgement: the acknowledgement is then implied.
-                        _ = state.acknowledgements.resolve(event.transaction, with: .accepted)
+                        // An event may beat the acknowledgement: the acknowledgement is then implied,
+                        // and a submitter already waiting for it must be resumed, not dropped.
+                        if let waiting = state.acknowledgements.resolve(event.transaction, with: .accepted) {
+                            implied.append(waiting)
+                        }
                         return state.commits.resolve(event.transaction, with: event).map { ($0, event) }
                     }
                 }
+                for continuation in implied { continuation.resume(returning: .accepted) }
                 for (continuation, event) in ready { continuation.resume(returning: event) }
             case .queryAnswer(let requestId, let answer):
                 state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)

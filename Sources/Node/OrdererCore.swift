@@ -9,14 +9,31 @@ public struct OrdererOptions: Sendable, Hashable {
     public var raft: Raft.Options
     /// The most transactions an orderer holds before ordering them; more are refused as overloaded.
     public var maxPendingTransactions: Int
+    /// Applied Raft entries kept in the log after a compaction, for followers slightly behind.
+    public var compactionRetainedEntries: Int
+    /// Applied entries between two compactions: the log holds about retained + interval entries.
+    public var compactionIntervalEntries: Int
+    /// The most formed blocks held back while the block store lacks blocks below them.
+    public var maxHeldBlocks: Int
+    /// How long an orderer fetching missing blocks waits for progress before asking another orderer.
+    public var fetchRetryMilliseconds: UInt64
 
     public init(batch: BatchOptions = BatchOptions(), tickMilliseconds: UInt64 = 100,
-                raft: Raft.Options = Raft.Options(maxUncommittedEntries: 256), maxPendingTransactions: Int = 50_000) {
+                raft: Raft.Options = Raft.Options(maxUncommittedEntries: 256), maxPendingTransactions: Int = 50_000,
+                compactionRetainedEntries: Int = 512, compactionIntervalEntries: Int = 256,
+                maxHeldBlocks: Int = 1_024, fetchRetryMilliseconds: UInt64 = 1_000) {
         precondition(tickMilliseconds >= 1 && maxPendingTransactions >= 1, "orderer bounds must be positive")
+        precondition(compactionRetainedEntries >= 0 && compactionIntervalEntries >= 1,
+                     "compaction keeps a non-negative number of entries and compacts at least one at a time")
+        precondition(maxHeldBlocks >= 1 && fetchRetryMilliseconds >= 1, "catch-up bounds must be positive")
         self.batch = batch
         self.tickMilliseconds = tickMilliseconds
         self.raft = raft
         self.maxPendingTransactions = maxPendingTransactions
+        self.compactionRetainedEntries = compactionRetainedEntries
+        self.compactionIntervalEntries = compactionIntervalEntries
+        self.maxHeldBlocks = maxHeldBlocks
+        self.fetchRetryMilliseconds = fetchRetryMilliseconds
     }
 }
 
@@ -49,13 +66,19 @@ public enum SubmitRejection: UInt8, Sendable, Hashable, CanonicalByteEnum {
     public static let fieldName = "submitRejection"
 }
 
-/// What an orderer's shell must do with one step's output, in this order: persist `raft`'s
-/// entries, hard state and snapshot durably; then send its messages and `forwards`; store
-/// `blocks` and deliver them; then call `OrdererCore.advance(_:)` with this value.
+/// What an orderer's shell must do with one step's output, in this order: mirror `compaction`
+/// into its Raft log store; persist `raft`'s entries, hard state and snapshot durably; then send
+/// its messages, `forwards` and `fetch`; append `blocks` to the block store and deliver them;
+/// then call `OrdererCore.advance(_:)` with this value.
 public struct OrdererReady: Sendable {
+    /// A local compaction to mirror in durable storage (`RaftLogStore.compact(to:)`).
+    public var compaction: Raft.Snapshot?
     public var raft: Raft.Ready?
-    /// Blocks formed from newly committed entries, in height order.
+    /// Blocks to append to the block store, in height order, each linking to the one before:
+    /// blocks formed from newly committed entries, and blocks fetched to fill a gap.
     public var blocks: [Block] = []
+    /// Missing blocks to ask another orderer for, as a peer would: `deliverRequest(fromHeight:)`.
+    public var fetch: BlockFetchRequest?
     /// Transactions to hand to the leader (or, after losing leadership, to the new one).
     public var forwards: [(to: Raft.NodeID, transaction: Transaction)] = []
 }
@@ -66,14 +89,36 @@ public struct OrdererReady: Sendable {
 /// from each committed entry (height and parent from its chain head, seal from the entry's term
 /// and index, time the later of the batch's and the parent's), so blocks are identical
 /// everywhere without being sent. Pure: time and messages are inputs.
+///
+/// Every `compactionIntervalEntries` applied entries it compacts the Raft log through
+/// `appliedIndex - compactionRetainedEntries`, with the chain position there (`OrdererSnapshot`)
+/// as the snapshot; never while its block store lacks a formed block, so an orderer's snapshot
+/// never covers a block its own store does not hold. An orderer that installs a snapshot moves
+/// its formation head to the snapshot's position and fetches the blocks its store lacks from
+/// other orderers (`BlockCatchUp`).
 public struct OrdererCore: Sendable {
     public let id: Raft.NodeID
     public let options: OrdererOptions
     public private(set) var raft: Raft.Node
+    /// The formation head: the block the next committed normal entry forms a block on.
     public private(set) var head: BlockHeader
     public private(set) var headHash: Hash256
-    /// The Raft index of the entry that formed `head` (0 for genesis).
+    /// The Raft index through which entries are reflected in `head` (0 for genesis).
     public private(set) var headRaftIndex: UInt64
+    /// What the block store lacks and holds back after a snapshot.
+    public private(set) var catchUp: BlockCatchUp
+    /// The highest index compacted (or installed) so far.
+    public private(set) var lastCompactionIndex: UInt64
+    /// Snapshots received from a leader and installed.
+    public private(set) var snapshotsInstalledCount = 0
+    /// Local compactions made.
+    public private(set) var compactionCount = 0
+
+    /// Chain positions of stored blocks (each from its seal's Raft index on), oldest first; the
+    /// first is the position at the last compaction (or restart). Bounded by `positionLimit`.
+    private var storedPositions: [OrdererSnapshot]
+    /// A compaction not yet handed to the shell.
+    private var pendingCompaction: Raft.Snapshot?
 
     private var cutter: BlockCutter
     /// Batches cut while Raft refused proposals (too many uncommitted, or a transfer), oldest first.
@@ -92,9 +137,31 @@ public struct OrdererCore: Sendable {
         self.options = options
         raft = Raft.Node(id: id, configuration: Raft.Configuration(voters: voters), options: options.raft,
                          generator: generator, storage: storage)
-        self.head = head
-        self.headHash = headHash
-        if case .raft(_, let index) = head.seal { headRaftIndex = index } else { headRaftIndex = 0 }
+        let snapshotIndex = storage.snapshot?.metadata.lastIncludedIndex ?? 0
+        let snapshotPosition = storage.snapshot.map { snapshot in
+            guard let position = try? OrdererSnapshot(canonicalBytes: snapshot.data) else {
+                preconditionFailure("the persisted Raft snapshot is not an orderer snapshot")
+            }
+            return position
+        }
+        var storeRaftIndex: UInt64 = 0
+        if case .raft(_, let index) = head.seal { storeRaftIndex = index }
+        // Formation continues from the store's head, unless the store is behind the snapshot
+        // (a crash while fetching): then from the snapshot, and the gap is fetched.
+        let formation: OrdererSnapshot
+        if let snapshotPosition, snapshotPosition.height > head.height {
+            formation = snapshotPosition
+        } else {
+            formation = OrdererSnapshot(raftIndex: max(storeRaftIndex, snapshotIndex), header: head, headHash: headHash)
+        }
+        self.head = formation.header
+        self.headHash = formation.headHash
+        headRaftIndex = formation.raftIndex
+        storedPositions = [formation]
+        lastCompactionIndex = snapshotIndex
+        catchUp = BlockCatchUp(storeHead: head, storeHeadHash: headHash, formationHead: formation.header,
+                               formationHash: formation.headHash, maximumHeldBlocks: options.maxHeldBlocks,
+                               retryMilliseconds: options.fetchRetryMilliseconds)
         cutter = BlockCutter(options: options.batch)
         self.nowMilliseconds = nowMilliseconds
         lastTickMilliseconds = nowMilliseconds
@@ -155,16 +222,35 @@ public struct OrdererCore: Sendable {
         raft.transferLeadership(to: target)
     }
 
-    public var hasReady: Bool { raft.hasReady || !forwards.isEmpty }
+    /// Blocks another orderer sent in answer to a fetch; those that fill the store's gap are
+    /// handed out by the next `ready()`.
+    public mutating func receiveBlocks(_ blocks: [Block]) {
+        catchUp.receive(blocks)
+    }
+
+    /// The height of the block store's head once the last `ready()`'s blocks are appended.
+    public var storedHeight: UInt64 { catchUp.storeTopHeader.height }
+
+    public var hasReady: Bool {
+        raft.hasReady || !forwards.isEmpty || pendingCompaction != nil || catchUp.hasBlocksToStore
+            || catchUp.isFetchDue(nowMilliseconds: nowMilliseconds)
+    }
 
     /// Takes the work to do; nothing else may be called on this value until `advance(_:)`.
     public mutating func ready() -> OrdererReady {
         var output = OrdererReady()
+        output.compaction = pendingCompaction
+        pendingCompaction = nil
         if raft.hasReady {
             let raftReady = raft.ready()
             output.raft = raftReady
-            for entry in raftReady.committedEntries { formBlock(from: entry, into: &output.blocks) }
+            if let snapshot = raftReady.snapshotToPersist { install(snapshot) }
+            for entry in raftReady.committedEntries { formBlock(from: entry) }
         }
+        output.blocks = catchUp.takeBlocksToStore()
+        for block in output.blocks { recordStoredPosition(of: block) }
+        output.fetch = catchUp.takeFetchRequest(nowMilliseconds: nowMilliseconds, selfID: id,
+                                                voters: raft.configuration.voters, leader: raft.leader)
         output.forwards = forwards
         forwards = []
         return output
@@ -173,6 +259,7 @@ public struct OrdererCore: Sendable {
     /// Acknowledges that the ready's persistence, sending and storing are done.
     public mutating func advance(_ output: OrdererReady) {
         if let raftReady = output.raft { raft.advance(raftReady) }
+        compactIfDue()
         if !isLeader { handOverPendingWork() }
     }
 
@@ -211,8 +298,53 @@ public struct OrdererCore: Sendable {
         forwards.append(contentsOf: waiting.map { (leader, $0) })
     }
 
-    private mutating func formBlock(from entry: Raft.Entry, into blocks: inout [Block]) {
-        // Entries at or below the head's were formed before a restart: they are in the store.
+    /// The most stored positions kept: enough that one is at or below any compaction target.
+    private var positionLimit: Int { options.compactionRetainedEntries + options.compactionIntervalEntries + 1 }
+
+    /// Notes the chain position a block appended to the store stands for.
+    private mutating func recordStoredPosition(of block: Block) {
+        guard case .raft(_, let index) = block.header.seal, index > storedPositions.last?.raftIndex ?? 0 else { return }
+        storedPositions.append(OrdererSnapshot(raftIndex: index, header: block.header, headHash: block.hash))
+        if storedPositions.count > positionLimit { storedPositions.removeFirst(storedPositions.count - positionLimit) }
+    }
+
+    /// Moves the formation head to a leader's snapshot; the store's gap below it is then fetched.
+    private mutating func install(_ snapshot: Raft.Snapshot) {
+        guard let position = try? OrdererSnapshot(canonicalBytes: snapshot.data) else {
+            preconditionFailure("a leader sent a Raft snapshot that is not an orderer snapshot")
+        }
+        snapshotsInstalledCount += 1
+        lastCompactionIndex = max(lastCompactionIndex, snapshot.metadata.lastIncludedIndex)
+        guard position.raftIndex > headRaftIndex else { return }
+        head = position.header
+        headHash = position.headHash
+        headRaftIndex = position.raftIndex
+        storedPositions = [position]
+        catchUp.jump(toHeader: position.header, hash: position.headHash)
+    }
+
+    /// Compacts the Raft log through `appliedIndex - retained` once `interval` entries were applied
+    /// since the last compaction, if every formed block is stored.
+    private mutating func compactIfDue() {
+        guard catchUp.isComplete else { return }
+        let retained = UInt64(options.compactionRetainedEntries)
+        let interval = UInt64(options.compactionIntervalEntries)
+        let applied = raft.appliedIndex
+        guard applied >= lastCompactionIndex + interval + retained else { return }
+        let target = applied - retained
+        guard let position = storedPositions.last(where: { $0.raftIndex <= target }) else { return }
+        let atTarget = OrdererSnapshot(raftIndex: target, header: position.header, headHash: position.headHash)
+        guard let snapshot = raft.compact(through: target, snapshot: atTarget.canonicalBytes) else { return }
+        pendingCompaction = snapshot
+        lastCompactionIndex = target
+        compactionCount += 1
+        storedPositions.removeAll { $0.raftIndex <= target }
+        storedPositions.insert(atTarget, at: 0)
+    }
+
+    private mutating func formBlock(from entry: Raft.Entry) {
+        // Entries at or below the head's index are reflected in the head already: formed before a
+        // restart (they are in the store), or covered by the snapshot the head comes from.
         guard entry.index > headRaftIndex, let payload = entry.payload else { return }
         // A payload that does not decode forms no block, on every orderer alike.
         guard let batch = try? OrderedBatch(canonicalBytes: payload) else { return }
@@ -223,6 +355,6 @@ public struct OrdererCore: Sendable {
         head = block.header
         headHash = block.hash
         headRaftIndex = entry.index
-        blocks.append(block)
+        catchUp.formed(block)
     }
 }

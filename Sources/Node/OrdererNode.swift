@@ -17,9 +17,14 @@ public struct NodeStorage: Sendable, Hashable {
 
 /// An orderer as a running node: its core, its Raft log and block store, its endpoint, on its own thread.
 ///
-/// Every step runs the core's ready loop in the order its contract asks: persist the Raft log
-/// (fsync), send Raft messages and forwards, store formed blocks (fsync), push them to the
-/// peers that pull from this orderer, and advance.
+/// Every step runs the core's ready loop in the order its contract asks: mirror a compaction
+/// into the Raft log, persist the Raft log (fsync), send Raft messages, forwards and block
+/// fetches, store blocks (fsync), push them to the peers that pull from this orderer, and advance.
+///
+/// After installing a snapshot (or restarting from one with the block store behind it) the
+/// orderer fetches the blocks its store lacks from other orderers, as a peer would: it sends
+/// `deliverRequest(fromHeight:)` and takes the `blocks` answer. An orderer asking this one is
+/// answered once from the store, never subscribed; only stored heights are ever served.
 public actor OrdererNode {
     public nonisolated let address: NodeAddress
     public nonisolated let executor: ThreadExecutor
@@ -88,6 +93,12 @@ public actor OrdererNode {
     public var leader: NodeAddress? { core.raft.leader.flatMap(members.address(of:)) }
     public var height: UInt64 { store.head.height }
     public var headHash: Hash256 { store.headHash }
+    /// The durable Raft state, as replaying the log file would rebuild it.
+    public var raftStorage: Raft.Storage { raftLog.storage }
+    /// Snapshots this orderer installed from a leader since it started.
+    public var snapshotsInstalledCount: Int { core.snapshotsInstalledCount }
+    /// Local log compactions since it started.
+    public var compactionCount: Int { core.compactionCount }
     public var diskBytes: (read: UInt64, written: UInt64) {
         (store.bytesRead + raftLog.bytesRead, store.bytesWritten + raftLog.bytesWritten)
     }
@@ -136,10 +147,15 @@ public actor OrdererNode {
             core.advanceClock(to: WallClock.nowMilliseconds())
             let outcome = core.submit(transaction, size: frame.bytes.count)
             endpoint.send(NodeMessage.submitted(transaction: transaction.id, outcome: outcome).frame, to: frame.from)
+        case .deliverRequest(let height) where members.raftID(of: frame.from) != nil:
+            // Another orderer filling its store: one answer, no subscription.
+            answerFetch(from: max(1, height), to: frame.from)
         case .deliverRequest(let height):
             subscribers[frame.from] = max(1, height)
             // Always answer, even with nothing, so the peer knows this orderer is alive.
             push(to: frame.from, answerEvenIfEmpty: true)
+        case .blocks(let blocks) where members.raftID(of: frame.from) != nil:
+            core.receiveBlocks(blocks)
         default:
             logger.warning("dropped a \(message) an orderer does not take, from \(frame.from)")
         }
@@ -153,6 +169,7 @@ public actor OrdererNode {
             rounds += 1
             let ready = core.ready()
             do {
+                if let compaction = ready.compaction { try raftLog.compact(to: compaction) }
                 if let raftReady = ready.raft {
                     try raftLog.persist(raftReady)
                     for envelope in raftReady.messages {
@@ -163,6 +180,9 @@ public actor OrdererNode {
                 for (leader, transaction) in ready.forwards {
                     guard let destination = members.address(of: leader) else { continue }
                     endpoint.send(NodeMessage.forward(transaction).frame, to: destination)
+                }
+                if let fetch = ready.fetch, let destination = members.address(of: fetch.orderer) {
+                    endpoint.send(NodeMessage.deliverRequest(fromHeight: fetch.fromHeight).frame, to: destination)
                 }
                 for block in ready.blocks {
                     try store.append(block)
@@ -179,6 +199,19 @@ public actor OrdererNode {
                 for subscriber in subscribers.keys.sorted() { push(to: subscriber, answerEvenIfEmpty: false) }
             }
         }
+    }
+
+    /// Answers an orderer's fetch with the stored blocks from `height`, at most a message's worth.
+    private func answerFetch(from height: UInt64, to orderer: NodeAddress) {
+        let end = min(store.head.height + 1, height + UInt64(Self.maximumBlocksPerMessage))
+        var blocks: [Block] = []
+        if height < end {
+            for wanted in height..<end {
+                guard let block = recentBlocks[wanted] ?? (try? store.block(at: wanted)) else { break }
+                blocks.append(block)
+            }
+        }
+        endpoint.send(NodeMessage.blocks(blocks).frame, to: orderer)
     }
 
     /// Sends a subscriber the blocks it lacks, from its next height, at most a message's worth.

@@ -40,6 +40,7 @@ struct Simulate: AsyncParsableCommand {
         options.peers = peers
         let range = seed.map { $0...$0 } ?? from...(from + seeds - 1)
         var transactions = 0, crashes = 0, partitions = 0, terms = 0
+        var compactions = 0, snapshots = 0, fetched = 0, drops = 0, restartsBehind = 0, seedsWithSnapshots = 0, maximumLogEntries = 0
         var blocks: UInt64 = 0
         for current in range {
             switch FederationSimulation.run(seed: current, options: options) {
@@ -49,9 +50,18 @@ struct Simulate: AsyncParsableCommand {
                 partitions += report.partitions
                 terms += report.leaderTerms
                 blocks += report.chainHeight
+                compactions += report.compactions
+                snapshots += report.snapshotsInstalled
+                fetched += report.blocksFetched
+                drops += report.heldBlockDrops
+                restartsBehind += report.restartsBehindSnapshot
+                if report.snapshotsInstalled > 0 { seedsWithSnapshots += 1 }
+                maximumLogEntries = max(maximumLogEntries, report.maximumRaftLogEntries)
                 if verbose || seed != nil {
                     print("seed \(current): height \(report.chainHeight), \(report.acknowledgedTransactions) tx committed, "
                           + "\(report.crashes) crashes, \(report.partitions) partitions, \(report.leaderTerms) leader terms, "
+                          + "\(report.compactions) compactions, \(report.snapshotsInstalled) snapshots installed, "
+                          + "\(report.blocksFetched) blocks fetched, at most \(report.maximumRaftLogEntries) log entries, "
                           + "\(report.simulatedMilliseconds) ms simulated, \(report.events) events")
                 }
             case .failure(let failure):
@@ -60,6 +70,9 @@ struct Simulate: AsyncParsableCommand {
             }
         }
         print("\(range.count) seeds passed: \(blocks) blocks, \(transactions) transactions acknowledged, "
-              + "\(crashes) crashes, \(partitions) partitions, \(terms) leader terms")
+              + "\(crashes) crashes, \(partitions) partitions, \(terms) leader terms; "
+              + "\(compactions) compactions, \(snapshots) snapshots installed in \(seedsWithSnapshots) seeds, "
+              + "\(fetched) blocks fetched, \(drops) held-block overflows, "
+              + "\(restartsBehind) restarts behind a snapshot, at most \(maximumLogEntries) Raft log entries on an orderer")
     }
 }

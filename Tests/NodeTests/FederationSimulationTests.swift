@@ -41,4 +41,27 @@ struct FederationSimulationTests {
         #expect(partitions > 10)
         #expect(terms > 10)
     }
+
+    /// With the default (small) compaction settings, lagging orderers really install snapshots,
+    /// fetch the blocks they lack, and sometimes overflow their held blocks; logs stay short.
+    @Test func laggingOrderersInstallSnapshotsAndFetchBlocks() throws {
+        var compactions = 0, snapshots = 0, seedsWithSnapshots = 0, fetched = 0, drops = 0, longestLog = 0
+        for seed in UInt64(0)..<40 {
+            let report = try FederationSimulation.run(seed: seed).get()
+            compactions += report.compactions
+            snapshots += report.snapshotsInstalled
+            if report.snapshotsInstalled > 0 { seedsWithSnapshots += 1 }
+            fetched += report.blocksFetched
+            drops += report.heldBlockDrops
+            longestLog = max(longestLog, report.maximumRaftLogEntries)
+        }
+        #expect(compactions > 100)
+        #expect(seedsWithSnapshots >= 10, "only \(seedsWithSnapshots) of 40 seeds installed a snapshot")
+        #expect(snapshots >= seedsWithSnapshots)
+        #expect(fetched > 0)
+        #expect(drops > 0)
+        let options = SimulationOptions()
+        // Retained + interval, plus what is appended but not yet applied or stays while fetching.
+        #expect(longestLog <= options.compactionRetainedEntries + options.compactionIntervalEntries + 64)
+    }
 }

@@ -26,6 +26,14 @@ public struct SimulationOptions: Sendable, Hashable {
     public var clientTimeoutMilliseconds: UInt64 = 2_500
     /// Nonces each account may use; bounds the presigned transaction pool.
     public var noncesPerAccount = 48
+    /// Applied entries an orderer keeps after compacting; small, so lagging orderers need snapshots.
+    public var compactionRetainedEntries = 2
+    /// Applied entries between two compactions.
+    public var compactionIntervalEntries = 4
+    /// Formed blocks an orderer holds back while fetching; small, so the overflow path runs too.
+    public var maxHeldBlocks = 4
+    /// How long a fetching orderer waits for progress before asking another orderer.
+    public var fetchRetryMilliseconds: UInt64 = 400
 
     public init() {}
 }
@@ -41,6 +49,18 @@ public struct SimulationReport: Sendable, Hashable {
     public var leaderTerms: Int
     public var simulatedMilliseconds: UInt64
     public var events: Int
+    /// Local Raft log compactions, over all orderers.
+    public var compactions: Int
+    /// Snapshots orderers installed from a leader (each followed by fetching the blocks it lacks).
+    public var snapshotsInstalled: Int
+    /// Blocks orderers fetched from other orderers.
+    public var blocksFetched: Int
+    /// Times an orderer's held blocks overflowed while fetching and were dropped, to be fetched too.
+    public var heldBlockDrops: Int
+    /// Orderers restarted with their block store behind their persisted snapshot (crashed while fetching).
+    public var restartsBehindSnapshot: Int
+    /// The most entries any orderer's durable Raft log held after a step.
+    public var maximumRaftLogEntries: Int
 }
 
 /// A broken invariant, with the seed that replays it.
@@ -64,7 +84,9 @@ public struct SimulationFailure: Error, Sendable, Hashable, CustomStringConverti
 /// committed Raft logs match; a block, once formed at a height, never changes; every peer's chain
 /// and state digest agree height by height; every transaction a client saw committed is in the
 /// chain exactly once as valid; and once healed, the federation commits new transactions and
-/// every node converges.
+/// every node converges. Orderers compact their Raft logs, so one that lags installs a snapshot
+/// and fetches the blocks it lacks from the others; at the end every orderer's block store is
+/// contiguous and identical.
 public enum FederationSimulation {
     public static func run(seed: UInt64, options: SimulationOptions = SimulationOptions()) -> Result<SimulationReport, SimulationFailure> {
         let simulator = Simulator(seed: seed, options: options)
@@ -185,6 +207,12 @@ final class Simulator {
     var crashCount = 0
     var partitionCount = 0
     var eventCount = 0
+    var compactionCount = 0
+    var snapshotInstallCount = 0
+    var fetchedBlockCount = 0
+    var heldBlockDropCount = 0
+    var restartsBehindSnapshotCount = 0
+    var maximumRaftLogEntries = 0
 
     // Invariant records.
     var leaderOfTerm: [UInt64: Raft.NodeID] = [:]
@@ -215,7 +243,9 @@ final class Simulator {
             batch: options.batch, tickMilliseconds: options.tickMilliseconds,
             raft: Raft.Options(electionTimeoutTicks: options.electionTimeoutTicks, heartbeatIntervalTicks: 1,
                                maxUncommittedEntries: 64),
-            maxPendingTransactions: 10_000)
+            maxPendingTransactions: 10_000, compactionRetainedEntries: options.compactionRetainedEntries,
+            compactionIntervalEntries: options.compactionIntervalEntries, maxHeldBlocks: options.maxHeldBlocks,
+            fetchRetryMilliseconds: options.fetchRetryMilliseconds)
     }
 
     func fail(_ invariant: String, _ detail: String) -> SimulationFailure {
@@ -248,7 +278,10 @@ final class Simulator {
         return SimulationReport(
             seed: seed, chainHeight: UInt64(formedBlockHashes.count), acknowledgedTransactions: acknowledged.count,
             crashes: crashCount, partitions: partitionCount, leaderTerms: leaderOfTerm.count,
-            simulatedMilliseconds: now, events: eventCount)
+            simulatedMilliseconds: now, events: eventCount, compactions: compactionCount,
+            snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount, heldBlockDrops: heldBlockDropCount,
+            restartsBehindSnapshot: restartsBehindSnapshotCount,
+            maximumRaftLogEntries: maximumRaftLogEntries)
     }
 
     func handle(_ event: Event) throws {
@@ -294,17 +327,25 @@ final class Simulator {
         orderers[index].core = OrdererCore(
             id: voters[index], voters: voters, options: ordererOptions, generator: generator,
             storage: node.storage, head: head.header, headHash: head.hash, nowMilliseconds: now)
+        if orderers[index].core!.catchUp.missingHeights != nil { restartsBehindSnapshotCount += 1 }
     }
 
-    /// Runs the orderer's ready loop: persist, send, store and deliver, advance.
+    /// Runs the orderer's ready loop: mirror compaction, persist, send, store and deliver, advance.
     func drainOrderer(_ index: Int) throws {
         var rounds = 0
         while let core = orderers[index].core, core.hasReady {
             rounds += 1
             guard rounds < 10_000 else { throw fail("bounded ready loop", "orderer\(index) never runs out of work") }
             var mutableCore = core
+            let dropsBefore = core.catchUp.heldDropCount
             let ready = mutableCore.ready()
+            heldBlockDropCount += mutableCore.catchUp.heldDropCount - dropsBefore
+            if let compaction = ready.compaction {
+                orderers[index].storage.compact(to: compaction)
+                compactionCount += 1
+            }
             if let raftReady = ready.raft {
+                if raftReady.snapshotToPersist != nil { snapshotInstallCount += 1 }
                 orderers[index].storage.persist(raftReady)
                 for envelope in raftReady.messages {
                     send(.raft(envelope), from: .orderer(index), to: .orderer(Int(envelope.to.rawValue) - 1))
@@ -313,20 +354,32 @@ final class Simulator {
             for (leader, transaction) in ready.forwards {
                 send(.forward(transaction), from: .orderer(index), to: .orderer(Int(leader.rawValue) - 1))
             }
+            if let fetch = ready.fetch {
+                send(.deliverRequest(fromHeight: fetch.fromHeight), from: .orderer(index),
+                     to: .orderer(Int(fetch.orderer.rawValue) - 1))
+            }
             for block in ready.blocks {
                 try recordFormed(block, by: index)
                 orderers[index].chain.append(block)
             }
+            maximumRaftLogEntries = max(maximumRaftLogEntries, orderers[index].storage.entries.count)
             mutableCore.advance(ready)
             orderers[index].core = mutableCore
             try checkLeader(mutableCore)
         }
     }
 
+    /// Checks a block an orderer stores (formed or fetched) against its chain and every earlier one.
     func recordFormed(_ block: Block, by index: Int) throws {
         let height = block.header.height
         guard height == UInt64(orderers[index].chain.count) else {
-            throw fail("contiguous chain", "orderer\(index) formed block \(height) on a chain of \(orderers[index].chain.count)")
+            throw fail("contiguous chain", "orderer\(index) stores block \(height) on a chain of \(orderers[index].chain.count)")
+        }
+        let parent = orderers[index].chain[Int(height) - 1]
+        do {
+            try block.verifyLink(to: parent.header, previousHash: parent.hash)
+        } catch {
+            throw fail("contiguous chain", "orderer\(index) stores block \(height) not linking to its parent: \(error)")
         }
         if let known = formedBlockHashes[height], known != block.hash {
             throw fail("committed blocks never change", "orderer\(index) formed block \(height) as \(block.hash.short), earlier \(known.short)")
@@ -493,6 +546,14 @@ final class Simulator {
             _ = orderers[index].core!.submit(transaction, size: transaction.canonicalBytes.count)
             try drainOrderer(index)
         case (.deliverRequest(let height), .orderer(let index)):
+            if case .orderer = from {
+                // Another orderer filling its store: one answer from the stored chain, no subscription.
+                let chain = orderers[index].chain
+                let start = min(Int(max(height, 1)), chain.count)
+                let end = min(chain.count, start + Self.maximumBlocksPerMessage)
+                send(.blocks(Array(chain[start..<end])), from: to, to: from)
+                return
+            }
             guard case .peer(let peer) = from else { return }
             orderers[index].subscribers[peer] = height
             let chain = orderers[index].chain
@@ -501,6 +562,13 @@ final class Simulator {
             // Always answer, even with nothing, so the peer knows this orderer is alive.
             send(.blocks(Array(chain[start..<end])), from: to, to: from)
             orderers[index].subscribers[peer] = UInt64(end)
+        case (.blocks(let blocks), .orderer(let index)):
+            guard case .orderer = from else { return }
+            let before = orderers[index].chain.count
+            orderers[index].core!.receiveBlocks(blocks)
+            try drainOrderer(index)
+            fetchedBlockCount += orderers[index].chain.count - before
+            pushBlocks(from: index)
         case (.blocks(let blocks), .peer(let index)):
             guard case .orderer(let orderer) = from else { return }
             try receiveBlocks(blocks, peer: index, from: orderer)
@@ -604,6 +672,12 @@ final class Simulator {
                         throw fail("logs match", "orderer\(a) and orderer\(b) differ at committed index \(entry.index)")
                     }
                 }
+            }
+        }
+        // Every orderer's block store is contiguous (checked as blocks were stored) and identical.
+        for (index, node) in orderers.enumerated() {
+            guard node.chain.count == orderers[0].chain.count, node.chain.last?.hash == orderers[0].chain.last?.hash else {
+                throw fail("orderers' stores agree", "orderer\(index) ends at height \(node.chain.count - 1), orderer0 at \(orderers[0].chain.count - 1)")
             }
         }
         // Every orderer and peer holds every formed block, unchanged.
