@@ -32,12 +32,11 @@ extension FederationPlan {
 
     /// The in-process proof-of-work network a benchmark file describes: `miners` miners and every
     /// organisation's peers as full nodes. The first target comes from this machine's measured hash
-    /// rate shared among the miners, so the first blocks arrive near the target interval.
+    /// rate and the miners' share of the cores, so the first blocks arrive near the target interval.
     public init(proofOfWork settings: ProofOfWorkSettings, network: NetworkConfiguration, genesis: GenesisConfiguration,
                 directory: String, seed: UInt64, hashesPerSecondPerCore: Double) {
         let intervalMilliseconds = max(1, Self.milliseconds(settings.targetBlockInterval))
-        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let networkHashRate = hashesPerSecondPerCore * min(cores, Double(settings.miners))
+        let networkHashRate = FederationPlan.networkHashRate(miners: settings.miners, hashesPerSecondPerCore: hashesPerSecondPerCore)
         let retarget = ProofOfWork.RetargetRule(
             targetBlockIntervalMilliseconds: intervalMilliseconds,
             initialTarget: ProofOfWork.initialTarget(hashesPerSecond: networkHashRate, targetIntervalMilliseconds: intervalMilliseconds))

@@ -40,6 +40,20 @@ public struct FederationPlan: Sendable {
     }
 }
 
+extension FederationPlan {
+    /// The share of a core each of `miners` in-process miners may hash with: together at most half
+    /// the machine's cores, and never more than one core each.
+    public static func miningCoreShare(miners: Int) -> Double {
+        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return min(1, cores / 2 / Double(max(1, miners)))
+    }
+
+    /// The network's total hash rate when each of `miners` hashes with its share of a core.
+    public static func networkHashRate(miners: Int, hashesPerSecondPerCore: Double) -> Double {
+        hashesPerSecondPerCore * miningCoreShare(miners: miners) * Double(max(1, miners))
+    }
+}
+
 /// What one node holds at a moment: the figures a run compares across nodes at its end.
 public struct NodeChainState: Sendable, Hashable {
     public var address: NodeAddress
@@ -100,7 +114,8 @@ public final class InProcessFederation: Sendable {
                 // Miners start their nonce search in different places, as real miners do.
                 nodeOptions.firstNonce = UInt64(index) << 48
                 return try ProofOfWorkNode(address: address, network: everyone, genesis: plan.genesis, options: nodeOptions,
-                                           storage: try storage(for: address), endpoint: network.endpoint(for: address))
+                                           storage: try storage(for: address), endpoint: network.endpoint(for: address),
+                                           miningCoreShare: FederationPlan.miningCoreShare(miners: plan.members.orderers.count))
             }
         case .store:
             let address = plan.members.orderers[0]
@@ -219,6 +234,12 @@ public final class InProcessFederation: Sendable {
         return false
     }
 
+    private func proofOfWorkTips() async -> Set<Hash256> {
+        var tips = Set<Hash256>()
+        for node in proofOfWorkNodes where await node.stopReason == nil { tips.insert(await node.headHash) }
+        return tips
+    }
+
     /// Brings the federation to rest before its nodes are compared: Raft peers catch up with the
     /// orderers; proof-of-work miners stop mining and the gossip settles on one tip. False if the
     /// nodes still differ after `timeout`.
@@ -229,13 +250,17 @@ public final class InProcessFederation: Sendable {
             for orderer in orderers where await orderer.stopReason == nil { height = max(height, await orderer.height) }
             return await awaitPeers(height: height, timeout: timeout)
         case .proofOfWork:
-            for node in proofOfWorkNodes { await node.stopMining() }
+            // Equal-work tips stay apart until the next block breaks the tie, so miners go on
+            // until every node has one tip, then pause; if a block was still on its way, resume.
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeout)
             while clock.now < deadline {
-                var tips = Set<Hash256>()
-                for node in proofOfWorkNodes where await node.stopReason == nil { tips.insert(await node.headHash) }
-                if tips.count <= 1 { return true }
+                if await proofOfWorkTips().count <= 1 {
+                    for node in proofOfWorkNodes { await node.setMiningPaused(true) }
+                    try? await Task.sleep(for: .milliseconds(300))
+                    if await proofOfWorkTips().count <= 1 { return true }
+                    for node in proofOfWorkNodes { await node.setMiningPaused(false) }
+                }
                 try? await Task.sleep(for: .milliseconds(20))
             }
             return false

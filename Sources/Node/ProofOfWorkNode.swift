@@ -30,12 +30,18 @@ public actor ProofOfWorkNode {
 
     /// Hashes per mining slice: about a millisecond of work, so messages are never kept waiting long.
     public let sliceAttempts: UInt64
+    /// The share of one core this node may spend hashing: in one process, miners together take at
+    /// most half the machine, so that validation, gossip and the driver are not starved.
+    public let miningCoreShare: Double
     public static let maximumSubscribers = 64
 
     /// - Parameters:
     ///   - network: every proof-of-work node of the federation, this one included.
     public init(address: NodeAddress, network: [NodeAddress], genesis: GenesisConfiguration, options: MinerOptions,
-                storage: NodeStorage, endpoint: any TransportEndpoint, sliceAttempts: UInt64 = 4_096) throws {
+                storage: NodeStorage, endpoint: any TransportEndpoint, sliceAttempts: UInt64 = 4_096,
+                miningCoreShare: Double = 1) throws {
+        precondition(miningCoreShare > 0 && miningCoreShare <= 1, "a mining share is a fraction of one core")
+        self.miningCoreShare = miningCoreShare
         self.address = address
         executor = ThreadExecutor(name: address.name)
         self.endpoint = endpoint
@@ -66,13 +72,10 @@ public actor ProofOfWorkNode {
         for task in running { await task.value }
     }
 
-    /// Stops mining but keeps gossiping, so the network can settle on one chain.
-    public func stopMining() async {
-        guard core.options.mines, tasks.count == 3 else { return }
-        let miner = tasks.removeLast()
-        miner.cancel()
-        await miner.value
-    }
+    /// Pauses or resumes mining; gossip goes on, so the network can settle on one chain.
+    public func setMiningPaused(_ paused: Bool) { miningPaused = paused }
+
+    private var miningPaused = false
 
     public var height: UInt64 { core.tipHeight }
     public var headHash: Hash256 { core.tipHash }
@@ -103,11 +106,23 @@ public actor ProofOfWorkNode {
 
     private func mineForever() async {
         while !Task.isCancelled, stopReason == nil {
+            if miningPaused {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            let clock = ContinuousClock()
+            let sliceStart = clock.now
             core.advanceClock(to: WallClock.nowMilliseconds())
             hashes += core.mineSlice(maxAttempts: sliceAttempts).attempts
             drain()
-            // Let the inbox in between slices.
-            await Task.yield()
+            if miningCoreShare < 1 {
+                // Rest in proportion to the slice, so hashing takes only this node's share of a core.
+                let rest = (clock.now - sliceStart) * ((1 - miningCoreShare) / miningCoreShare)
+                try? await Task.sleep(for: rest)
+            } else {
+                // Let the inbox in between slices.
+                await Task.yield()
+            }
         }
     }
 

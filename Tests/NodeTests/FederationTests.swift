@@ -27,18 +27,16 @@ struct ClosedLoopLoad {
     }
 
     private func drive(account: SigningAccount, index: Int, onCommitted: @Sendable (Int) -> Void) async -> [Hash256] {
-        let orderers = federation.plan.members.orderers
-        let peer = federation.peers[index % federation.peers.count]
         var nonce: UInt64 = 0
-        var ordererIndex = index % orderers.count
+        var route = index
         var committed: [Hash256] = []
         var attempts = 0
         while committed.count < transactionsPerAccount, attempts < transactionsPerAccount * 20 {
             attempts += 1
             let transaction = Transaction(signedBy: account, nonce: nonce,
                                           call: .simple(.open(account: "acc-\(index)-\(nonce)", money: 100)))
-            let trace = await federation.client.submit(transaction, to: orderers[ordererIndex], listeningTo: peer.address,
-                                                       timeout: timeout)
+            let trace = await federation.client.submit(transaction, to: federation.submitter(forAccount: route),
+                                                       listeningTo: federation.listener(forAccount: index), timeout: timeout)
             switch trace.outcome {
             case .committed(.valid, _):
                 committed.append(transaction.id)
@@ -49,8 +47,8 @@ struct ClosedLoopLoad {
             case .committed:
                 nonce += 1
             case .rejected, .timedOut:
-                ordererIndex = (ordererIndex + 1) % orderers.count
-                nonce = await peer.nextNonce(of: account.address) ?? nonce
+                route += 1
+                nonce = await federation.nextNonce(of: account.address) ?? nonce
             }
         }
         return committed
