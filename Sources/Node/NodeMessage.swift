@@ -120,6 +120,15 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
 
 /// A peer's answer to a query.
 public enum QueryAnswer: Sendable, Hashable, CanonicalCodable {
+    /// Evaluates a signed read-only call on `ledger` now: the signature says who asks.
+    public static func evaluate(_ query: Transaction, on ledger: Ledger, verifier: inout SignatureVerifier) -> QueryAnswer {
+        guard verifier.isValid(query) else { return .badSignature }
+        switch ledger.evaluate(query.call, sender: query.sender, atMilliseconds: WallClock.nowMilliseconds()) {
+        case .success(let output): return .output(output)
+        case .failure(let error): return .refused(error)
+        }
+    }
+
     case output(ContractOutput)
     case refused(ContractError)
     /// The query's signature does not verify, so the peer does not know who asks.

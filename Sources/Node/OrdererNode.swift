@@ -40,7 +40,7 @@ public actor OrdererNode {
     private var subscribers: [NodeAddress: UInt64] = [:]
     /// The newest blocks, kept so that pushing them to several peers reads no disk.
     private var recentBlocks: [UInt64: Block] = [:]
-    private var tasks: [Task<Void, Never>] = []
+    private var tasks = NodeTasks()
     /// Set when the node stopped, by request or because its storage failed.
     public private(set) var stopReason: String?
 
@@ -74,18 +74,13 @@ public actor OrdererNode {
 
     /// Starts the inbox and tick loops on the node's thread.
     public func start() {
-        guard tasks.isEmpty else { return }
-        tasks.append(Task { await self.receiveFrames() })
-        tasks.append(Task { await self.tickForever() })
+        tasks.start([{ await self.receiveFrames() }, { await self.tickForever() }])
     }
 
     /// Stops the loops; a stopped node neither sends nor receives (a crash, or the end of a run).
     public func stop(reason: String = "stopped") async {
         if stopReason == nil { stopReason = reason }
-        let running = tasks
-        tasks = []
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for task in tasks.cancelAll() { await task.value }
     }
 
     public var role: Raft.Role { core.raft.role }

@@ -21,7 +21,7 @@ public actor PeerNode {
     private var ordererIndex: Int
     private var lastAnswerMilliseconds: UInt64
     private var commitSubscribers: Set<NodeAddress> = []
-    private var tasks: [Task<Void, Never>] = []
+    private var tasks = NodeTasks()
     public private(set) var stopReason: String?
 
     /// How often the peer asks its orderer for blocks, which also tells a silent orderer.
@@ -55,17 +55,12 @@ public actor PeerNode {
     }
 
     public func start() {
-        guard tasks.isEmpty else { return }
-        tasks.append(Task { await self.receiveFrames() })
-        tasks.append(Task { await self.pollForever() })
+        tasks.start([{ await self.receiveFrames() }, { await self.pollForever() }])
     }
 
     public func stop(reason: String = "stopped") async {
         if stopReason == nil { stopReason = reason }
-        let running = tasks
-        tasks = []
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for task in tasks.cancelAll() { await task.value }
     }
 
     public var height: UInt64 { core.ledger.height }
@@ -151,12 +146,10 @@ public actor PeerNode {
     }
 
     private func answer(_ query: Transaction) -> QueryAnswer {
-        guard query.hasValidSignature else { return .badSignature }
-        switch core.query(query.call, sender: query.sender, atMilliseconds: WallClock.nowMilliseconds()) {
-        case .success(let output): return .output(output)
-        case .failure(let error): return .refused(error)
-        }
+        QueryAnswer.evaluate(query, on: core.ledger, verifier: &queryVerifier)
     }
+
+    private var queryVerifier = SignatureVerifier(capacity: 10_000)
 
     deinit { executor.shutdown() }
 }

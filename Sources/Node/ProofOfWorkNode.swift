@@ -21,7 +21,8 @@ public actor ProofOfWorkNode {
     private let neighbours: [GossipPeer: NodeAddress]
     private let gossipIds: [NodeAddress: GossipPeer]
     private var commitSubscribers: Set<NodeAddress> = []
-    private var tasks: [Task<Void, Never>] = []
+    private var queryVerifier = SignatureVerifier(capacity: 10_000)
+    private var tasks = NodeTasks()
     public private(set) var stopReason: String?
     /// Hashes this node computed, and reorganisations and safety violations it saw.
     public private(set) var hashes: UInt64 = 0
@@ -58,18 +59,14 @@ public actor ProofOfWorkNode {
     }
 
     public func start() {
-        guard tasks.isEmpty else { return }
-        tasks.append(Task { await self.receiveFrames() })
-        tasks.append(Task { await self.tickForever() })
-        if core.options.mines { tasks.append(Task { await self.mineForever() }) }
+        var loops: [@Sendable () async -> Void] = [{ await self.receiveFrames() }, { await self.tickForever() }]
+        if core.options.mines { loops.append { await self.mineForever() } }
+        tasks.start(loops)
     }
 
     public func stop(reason: String = "stopped") async {
         if stopReason == nil { stopReason = reason }
-        let running = tasks
-        tasks = []
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for task in tasks.cancelAll() { await task.value }
     }
 
     /// Pauses or resumes mining; gossip goes on, so the network can settle on one chain.
@@ -156,15 +153,7 @@ public actor ProofOfWorkNode {
         case .subscribeCommits:
             if commitSubscribers.count < Self.maximumSubscribers { commitSubscribers.insert(frame.from) }
         case .query(let requestId, let query):
-            let answer: QueryAnswer
-            if !query.hasValidSignature {
-                answer = .badSignature
-            } else {
-                switch core.ledger.evaluate(query.call, sender: query.sender, atMilliseconds: WallClock.nowMilliseconds()) {
-                case .success(let output): answer = .output(output)
-                case .failure(let error): answer = .refused(error)
-                }
-            }
+            let answer = QueryAnswer.evaluate(query, on: core.ledger, verifier: &queryVerifier)
             endpoint.send(NodeMessage.queryAnswer(requestId: requestId, answer: answer).frame, to: frame.from)
         default:
             logger.warning("dropped a \(message) a proof-of-work node does not take, from \(frame.from)")
@@ -250,7 +239,7 @@ public actor StoreNode {
     private let ledger: PersistentLedger
     private var verifier = SignatureVerifier()
     private var commitSubscribers: Set<NodeAddress> = []
-    private var tasks: [Task<Void, Never>] = []
+    private var tasks = NodeTasks()
     private var logger: Logger
     public private(set) var stopReason: String?
 
@@ -265,16 +254,12 @@ public actor StoreNode {
     }
 
     public func start() {
-        guard tasks.isEmpty else { return }
-        tasks.append(Task { await self.receiveFrames() })
+        tasks.start([{ await self.receiveFrames() }])
     }
 
     public func stop(reason: String = "stopped") async {
         if stopReason == nil { stopReason = reason }
-        let running = tasks
-        tasks = []
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for task in tasks.cancelAll() { await task.value }
     }
 
     public var height: UInt64 { ledger.ledger.height }
@@ -305,15 +290,7 @@ public actor StoreNode {
         case .subscribeCommits:
             if commitSubscribers.count < ProofOfWorkNode.maximumSubscribers { commitSubscribers.insert(frame.from) }
         case .query(let requestId, let query):
-            let answer: QueryAnswer
-            if !verifier.isValid(query) {
-                answer = .badSignature
-            } else {
-                switch ledger.ledger.evaluate(query.call, sender: query.sender, atMilliseconds: WallClock.nowMilliseconds()) {
-                case .success(let output): answer = .output(output)
-                case .failure(let error): answer = .refused(error)
-                }
-            }
+            let answer = QueryAnswer.evaluate(query, on: ledger.ledger, verifier: &verifier)
             endpoint.send(NodeMessage.queryAnswer(requestId: requestId, answer: answer).frame, to: frame.from)
         default:
             logger.warning("dropped a \(message) the store does not take, from \(frame.from)")
