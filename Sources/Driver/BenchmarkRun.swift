@@ -135,8 +135,8 @@ public struct BenchmarkRun: Sendable {
                 }
                 let runner = RoundRunner(target: target, generator: generator, accounts: accounts,
                                          transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
-                let recording = await runner.run(label: round.label, length: round.length, schedule: schedule)
-                rounds.append(RoundFigures(recording: recording, trim: round.trim))
+                let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
+                rounds.append(RoundFigures(recording: recording))
                 if recording.interrupted { break }
             }
         } catch {

@@ -41,39 +41,26 @@ public struct RoundFigures: Sendable, Hashable, Codable {
     public var driver: DriverHealth
     public var interrupted: Bool
 
-    /// Computes the figures of a recording, leaving out the warm-up `trim`.
-    public init(recording: RoundRecording, trim: RoundLength?) {
+    /// Computes the figures of a recording (its warm-up was left out as it ran).
+    public init(recording: RoundRecording) {
+        let aggregate = recording.aggregate
         label = recording.label
         interrupted = recording.interrupted
-        let measured: [TransactionRecord]
-        switch trim {
-        case .transactions(let count)?:
-            measured = recording.records.filter { $0.index >= count }
-        case .duration(let duration)?:
-            let cut = Schedules.nanoseconds(duration)
-            measured = recording.records.filter { $0.intendedNanoseconds >= cut }
-        case nil:
-            measured = recording.records
-        }
-        trimmed = recording.records.count - measured.count
-        succeeded = measured.count { $0.outcome == .succeeded }
-        failed = measured.count - succeeded
-        failures = measured.reduce(into: [:]) { counts, record in
-            if let failure = record.outcome.failureClass { counts[failure, default: 0] += 1 }
-        }
-        let total = Double(measured.count)
+        trimmed = aggregate.trimmed
+        succeeded = aggregate.succeeded
+        failed = aggregate.measured - aggregate.succeeded
+        failures = aggregate.failures
+        let total = Double(aggregate.measured)
         func seconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e9 }
-        let firstSent = measured.map(\.sentNanoseconds).min() ?? 0
-        let lastSent = measured.map(\.sentNanoseconds).max() ?? 0
-        let lastFinished = measured.map(\.finishedNanoseconds).max() ?? 0
-        let firstIntended = measured.map(\.intendedNanoseconds).min() ?? 0
-        let lastIntended = measured.map(\.intendedNanoseconds).max() ?? 0
+        let (firstSent, lastSent) = (aggregate.firstSentNanoseconds, aggregate.lastSentNanoseconds)
+        let (firstIntended, lastIntended) = (aggregate.firstIntendedNanoseconds, aggregate.lastIntendedNanoseconds)
+        let lastFinished = aggregate.lastFinishedNanoseconds
         sendRate = lastSent > firstSent ? total / seconds(lastSent - firstSent) : 0
         throughput = lastFinished > firstSent ? total / seconds(lastFinished - firstSent) : 0
         goodput = lastFinished > firstSent ? Double(succeeded) / seconds(lastFinished - firstSent) : 0
         totalExecutionSeconds = lastFinished > firstIntended ? seconds(lastFinished - firstIntended) : 0
-        latencyFromIntended = LatencyDistribution(nanoseconds: measured.map { $0.finishedNanoseconds - min($0.finishedNanoseconds, $0.intendedNanoseconds) }).summary
-        latencyFromSent = LatencyDistribution(nanoseconds: measured.map { $0.finishedNanoseconds - min($0.finishedNanoseconds, $0.sentNanoseconds) }).summary
+        latencyFromIntended = aggregate.fromIntended.summary
+        latencyFromSent = aggregate.fromSent.summary
 
         let lags = recording.schedulerLagNanoseconds.sorted()
         let lagP99 = lags.isEmpty ? 0 : Double(lags[min(lags.count - 1, lags.count * 99 / 100)]) / 1e6
@@ -83,5 +70,49 @@ public struct RoundFigures: Sendable, Hashable, Codable {
             achievedSendRate: sendRate, schedulerLagP99Milliseconds: lagP99,
             cpuPercent: recording.driverCPUSeconds.map { roundSeconds > 0 ? $0 / roundSeconds * 100 : 0 },
             limitedByDriver: lagP99 > Self.driverLagBoundMilliseconds)
+    }
+}
+
+/// What a round's figures are computed from, updated as each transaction finishes, so a round of
+/// any length needs the same memory.
+public struct RoundAggregate: Sendable {
+    /// Transactions counted (after the warm-up).
+    public private(set) var measured = 0
+    public private(set) var succeeded = 0
+    public private(set) var failures: [String: Int] = [:]
+    /// Transactions left out as warm-up.
+    public private(set) var trimmed = 0
+    public private(set) var firstSentNanoseconds = UInt64.max
+    public private(set) var lastSentNanoseconds: UInt64 = 0
+    public private(set) var firstIntendedNanoseconds = UInt64.max
+    public private(set) var lastIntendedNanoseconds: UInt64 = 0
+    public private(set) var lastFinishedNanoseconds: UInt64 = 0
+    public private(set) var fromIntended = LatencyDistribution()
+    public private(set) var fromSent = LatencyDistribution()
+    let trim: RoundLength?
+
+    public init(trim: RoundLength?) { self.trim = trim }
+
+    /// Counts a finished transaction, unless it belongs to the warm-up.
+    public mutating func add(_ record: TransactionRecord) {
+        switch trim {
+        case .transactions(let count)? where record.index < count:
+            trimmed += 1
+            return
+        case .duration(let duration)? where record.intendedNanoseconds < Schedules.nanoseconds(duration):
+            trimmed += 1
+            return
+        default:
+            break
+        }
+        measured += 1
+        if let failure = record.outcome.failureClass { failures[failure, default: 0] += 1 } else { succeeded += 1 }
+        firstSentNanoseconds = min(firstSentNanoseconds, record.sentNanoseconds)
+        lastSentNanoseconds = max(lastSentNanoseconds, record.sentNanoseconds)
+        firstIntendedNanoseconds = min(firstIntendedNanoseconds, record.intendedNanoseconds)
+        lastIntendedNanoseconds = max(lastIntendedNanoseconds, record.intendedNanoseconds)
+        lastFinishedNanoseconds = max(lastFinishedNanoseconds, record.finishedNanoseconds)
+        fromIntended.record(nanoseconds: record.finishedNanoseconds - min(record.finishedNanoseconds, record.intendedNanoseconds))
+        fromSent.record(nanoseconds: record.finishedNanoseconds - min(record.finishedNanoseconds, record.sentNanoseconds))
     }
 }

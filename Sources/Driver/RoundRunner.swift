@@ -37,7 +37,12 @@ public struct TransactionRecord: Sendable, Hashable {
 /// Everything a round recorded.
 public struct RoundRecording: Sendable {
     public var label: String
+    /// The figures' source: every transaction, counted as it finished.
+    public var aggregate: RoundAggregate
+    /// Each transaction's life, for event logs: the first `RoundRunner.maximumKeptRecords` only.
     public var records: [TransactionRecord]
+    /// More transactions finished than `records` kept.
+    public var recordsTruncated: Bool
     /// For each release, how late the scheduler released it after its intended time.
     public var schedulerLagNanoseconds: [UInt64]
     public var durationNanoseconds: UInt64
@@ -59,6 +64,8 @@ public struct RoundRunner: Sendable {
     public let progress: (@Sendable (RoundProgress) -> Void)?
     /// The most transactions released and not yet finished; beyond it the scheduler waits.
     public static let maximumOutstanding = 65_536
+    /// How many transactions' records a round keeps for its event log (figures count them all).
+    public static let maximumKeptRecords = 1_000_000
 
     public init(target: any BenchmarkTarget, generator: WorkloadGenerator, accounts: AccountPool,
                 transactionTimeout: Duration = .seconds(30), foreignThreadIDs: Set<Int32> = [],
@@ -71,10 +78,11 @@ public struct RoundRunner: Sendable {
         self.progress = progress
     }
 
-    public func run(label: String, length: RoundLength, schedule initial: any RateSchedule) async -> RoundRecording {
+    public func run(label: String, length: RoundLength, trim: RoundLength? = nil,
+                    schedule initial: any RateSchedule) async -> RoundRecording {
         var schedule = initial
         let clock = ContinuousClock()
-        let counters = RoundCounters()
+        let counters = RoundCounters(trim: trim)
         let (finishes, finishSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let cpuBefore = ThreadCPU.seconds(excluding: foreignThreadIDs)
         let start = clock.now
@@ -146,7 +154,7 @@ public struct RoundRunner: Sendable {
                     counters.released.add(1, ordering: .relaxed)
                     group.addTask {
                         let record = await execute(index: index, intended: intended, start: start, clock: clock)
-                        counters.records.withLock { $0.append(record) }
+                        counters.record(record)
                         if record.outcome == .succeeded { counters.succeeded.add(1, ordering: .relaxed) }
                         else { counters.failed.add(1, ordering: .relaxed) }
                         counters.finished.add(1, ordering: .relaxed)
@@ -161,10 +169,11 @@ public struct RoundRunner: Sendable {
         finishSignal.finish()
         if let progress { progress(counters.snapshot(label: label, elapsedNanoseconds: elapsed())) }
         let cpuAfter = ThreadCPU.seconds(excluding: foreignThreadIDs)
-        var records = counters.records.withLock { $0 }
+        var (aggregate, records, truncated) = counters.results()
         records.sort { $0.index < $1.index }
         return RoundRecording(
-            label: label, records: records, schedulerLagNanoseconds: lags, durationNanoseconds: elapsed(),
+            label: label, aggregate: aggregate, records: records, recordsTruncated: truncated,
+            schedulerLagNanoseconds: lags, durationNanoseconds: elapsed(),
             driverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }, interrupted: interrupted)
     }
 
@@ -226,7 +235,27 @@ final class RoundCounters: Sendable {
     let finished = Atomic<Int>(0)
     let succeeded = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
-    let records = Mutex<[TransactionRecord]>([])
+    private let kept: Mutex<(aggregate: RoundAggregate, records: [TransactionRecord], truncated: Bool)>
+
+    init(trim: RoundLength?) {
+        kept = Mutex((RoundAggregate(trim: trim), [], false))
+    }
+
+    /// Counts a finished transaction and keeps its record while there is room.
+    func record(_ record: TransactionRecord) {
+        kept.withLock { kept in
+            kept.aggregate.add(record)
+            if kept.records.count < RoundRunner.maximumKeptRecords {
+                kept.records.append(record)
+            } else {
+                kept.truncated = true
+            }
+        }
+    }
+
+    func results() -> (RoundAggregate, [TransactionRecord], Bool) {
+        kept.withLock { ($0.aggregate, $0.records, $0.truncated) }
+    }
 
     func snapshot(label: String, elapsedNanoseconds: UInt64) -> RoundProgress {
         RoundProgress(label: label, elapsedNanoseconds: elapsedNanoseconds, released: released.load(ordering: .relaxed),

@@ -43,7 +43,7 @@ struct RoundRunnerTests {
         let runner = RoundRunner(target: SlowTarget(delay: .milliseconds(50)),
                                  generator: Self.generator(.simpleOpen(SimpleArguments()), accounts: accounts), accounts: accounts)
         let recording = await runner.run(label: "stalled", length: .transactions(30), schedule: FixedRateSchedule(tps: 200))
-        let figures = RoundFigures(recording: recording, trim: nil)
+        let figures = RoundFigures(recording: recording)
         #expect(figures.succeeded == 30)
         // Once sent, every transaction takes the target's 50 ms ...
         #expect(figures.latencyFromSent.min >= 0.049)
@@ -58,8 +58,9 @@ struct RoundRunnerTests {
     @Test func noopAnswersEverythingAndCountsTrim() async {
         let accounts = AccountPool(seed: 1, count: 10, window: 4)
         let runner = RoundRunner(target: NoopTarget(), generator: Self.generator(.noop, accounts: accounts), accounts: accounts)
-        let recording = await runner.run(label: "noop", length: .transactions(2_000), schedule: FixedRateSchedule(tps: 20_000))
-        let figures = RoundFigures(recording: recording, trim: .transactions(500))
+        let recording = await runner.run(label: "noop", length: .transactions(2_000), trim: .transactions(500),
+                                         schedule: FixedRateSchedule(tps: 20_000))
+        let figures = RoundFigures(recording: recording)
         #expect(figures.succeeded == 1_500)
         #expect(figures.trimmed == 500)
         #expect(figures.failed == 0)
@@ -85,7 +86,7 @@ struct RoundRunnerTests {
         let recording = await runner.run(label: "window", length: .transactions(500), schedule: FixedRateSchedule(tps: 5_000))
         await federation.stop()
 
-        let figures = RoundFigures(recording: recording, trim: nil)
+        let figures = RoundFigures(recording: recording)
         #expect(figures.succeeded == 500)
         var perAccount: [Int] = []
         for account in 0..<25 {
