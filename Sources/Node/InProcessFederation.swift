@@ -250,20 +250,22 @@ public final class InProcessFederation: Sendable {
             for orderer in orderers where await orderer.stopReason == nil { height = max(height, await orderer.height) }
             return await awaitPeers(height: height, timeout: timeout)
         case .proofOfWork:
-            // Equal-work tips stay apart until the next block breaks the tie, so miners go on
-            // until every node has one tip, then pause; if a block was still on its way, resume.
+            // Pause mining and let gossip converge on the heaviest tip. Tips that stay apart have
+            // equal work, which only the next block decides: then mine briefly and pause again.
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeout)
             while clock.now < deadline {
-                if await proofOfWorkTips().count <= 1 {
-                    for node in proofOfWorkNodes { await node.setMiningPaused(true) }
-                    try? await Task.sleep(for: .milliseconds(300))
+                for node in proofOfWorkNodes { await node.setMiningPaused(true) }
+                let gossipDeadline = min(deadline, clock.now.advanced(by: .seconds(2)))
+                while clock.now < gossipDeadline {
                     if await proofOfWorkTips().count <= 1 { return true }
-                    for node in proofOfWorkNodes { await node.setMiningPaused(false) }
+                    try? await Task.sleep(for: .milliseconds(50))
                 }
-                try? await Task.sleep(for: .milliseconds(20))
+                for node in proofOfWorkNodes { await node.setMiningPaused(false) }
+                try? await Task.sleep(for: .milliseconds(200))
             }
-            return false
+            for node in proofOfWorkNodes { await node.setMiningPaused(true) }
+            return await proofOfWorkTips().count <= 1
         case .store:
             return true
         }

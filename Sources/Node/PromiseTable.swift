@@ -10,6 +10,10 @@ struct PromiseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private var slots: [Key: Slot] = [:]
+    /// Deadlines in a min-heap; entries whose key was resolved are skipped when they come up.
+    private var deadlines = TimedQueue<Key>()
+    /// The instant deadlines are counted from (they all lie after it).
+    private let epoch = ContinuousClock.now
 
     var count: Int { slots.count }
 
@@ -19,6 +23,7 @@ struct PromiseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     mutating func register(_ key: Key, deadline: ContinuousClock.Instant) -> Bool {
         guard slots[key] == nil else { return false }
         slots[key] = .pending(deadline: deadline)
+        deadlines.schedule(key, at: nanoseconds(deadline))
         return true
     }
 
@@ -58,19 +63,29 @@ struct PromiseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     /// Resolves every key whose deadline has passed with nil; returns the continuations to resume.
+    /// Only the expired keys are visited: a deadline heap, not a scan of everything in flight.
     mutating func expire(at now: ContinuousClock.Instant) -> [CheckedContinuation<Value?, Never>] {
         var expired: [CheckedContinuation<Value?, Never>] = []
-        for (key, slot) in slots {
-            switch slot {
+        let limit = nanoseconds(now)
+        while let (time, key) = deadlines.peek(), time <= limit {
+            _ = deadlines.pop()
+            switch slots[key] {
             case .pending(let deadline) where deadline <= now:
                 slots[key] = .resolved(nil)
             case .waiting(let deadline, let continuation) where deadline <= now:
                 slots[key] = nil
                 expired.append(continuation)
             default:
-                break
+                break  // answered already, or registered again with a later deadline
             }
         }
         return expired
+    }
+
+    /// A deadline as nanoseconds since this table's epoch, for the heap's ordering.
+    private func nanoseconds(_ instant: ContinuousClock.Instant) -> UInt64 {
+        let (seconds, attoseconds) = (instant - epoch).components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(max(0, attoseconds)) / 1_000_000_000
     }
 }

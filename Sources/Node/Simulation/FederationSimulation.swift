@@ -196,7 +196,7 @@ final class Simulator {
     let options: SimulationOptions
     let pool: SimulationTransactionPool
     var random: SeededGenerator
-    var queue = SimulationEventQueue<Event>()
+    var queue = TimedQueue<Event>()
     var now: UInt64 = 0
     var orderers: [OrdererNode] = []
     var peers: [PeerNode] = []

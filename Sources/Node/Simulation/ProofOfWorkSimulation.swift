@@ -107,7 +107,7 @@ final class ProofOfWorkSimulator {
     let options: ProofOfWorkSimulationOptions
     let pool: SimulationTransactionPool
     var random: SeededGenerator
-    var queue = SimulationEventQueue<Event>()
+    var queue = TimedQueue<Event>()
     var inFlightDeliveries = 0
     var now: UInt64 = 0
     var nodes: [SimulatedNode] = []

@@ -1,5 +1,6 @@
-/// A min-heap of timed events; ties keep insertion order, so a seed replays exactly.
-struct SimulationEventQueue<Event> {
+/// A min-heap of timed items (simulation events, client deadlines); ties keep insertion order, so
+/// a seed replays exactly.
+struct TimedQueue<Event> {
     private var heap: [(time: UInt64, sequence: UInt64, event: Event)] = []
     private var nextSequence: UInt64 = 0
 
@@ -16,6 +17,11 @@ struct SimulationEventQueue<Event> {
             heap.swapAt(child, parent)
             child = parent
         }
+    }
+
+    /// The earliest item, without taking it.
+    func peek() -> (time: UInt64, event: Event)? {
+        heap.first.map { ($0.time, $0.event) }
     }
 
     mutating func pop() -> (time: UInt64, event: Event)? {
@@ -40,3 +46,5 @@ struct SimulationEventQueue<Event> {
         (heap[a].time, heap[a].sequence) < (heap[b].time, heap[b].sequence)
     }
 }
+
+extension TimedQueue: Sendable where Event: Sendable {}
