@@ -93,7 +93,7 @@ public enum ProcParser {
 
     /// The resident set size of a `status` file (`VmRSS`, given in kB), in bytes.
     public static func parseResidentBytes(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> UInt64 {
-        guard let value = try lineValue(bytes, key: "VmRSS", path: path) else {
+        guard let value = lineValue(bytes, key: "VmRSS") else {
             throw ProcFileError(path: path, problem: "no VmRSS line (a kernel thread or an exited process?)")
         }
         var scanner = ByteScanner(bytes: bytes, position: value.lowerBound, end: value.upperBound)
@@ -115,7 +115,7 @@ public enum ProcParser {
         var values: [UInt64] = []
         var missing: [String] = []
         for key in keys {
-            guard let range = try lineValue(bytes, key: key, path: path) else {
+            guard let range = lineValue(bytes, key: key) else {
                 missing.append(key)
                 continue
             }
@@ -155,7 +155,7 @@ public enum ProcParser {
 
     /// The range after `key:` on the line that starts with `key:`, up to the end of that line; nil if
     /// no line starts with it.
-    private static func lineValue(_ bytes: UnsafeBufferPointer<UInt8>, key: String, path: String) throws -> Range<Int>? {
+    private static func lineValue(_ bytes: UnsafeBufferPointer<UInt8>, key: String) -> Range<Int>? {
         let keyBytes = Array(key.utf8) + [UInt8(ascii: ":")]
         var lineStart = 0
         while lineStart < bytes.count {

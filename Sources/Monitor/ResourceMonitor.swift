@@ -22,12 +22,17 @@ public actor ResourceMonitor {
     private var samplingTask: Task<Void, Never>?
 
     /// A monitor of `nodes` (names should differ); it samples nothing until ``start()`` or ``sampleNow()``.
-    public init(nodes: [MonitoredNode], interval: Duration = defaultInterval, historyCapacity: Int = defaultHistoryCapacity) {
+    public init(
+        nodes: [MonitoredNode],
+        interval: Duration = ResourceMonitor.defaultInterval,
+        historyCapacity: Int = ResourceMonitor.defaultHistoryCapacity
+    ) {
+        let capacity = max(historyCapacity, 2)
         self.interval = interval > .zero ? interval : Self.defaultInterval
-        self.historyCapacity = max(historyCapacity, 2)
+        self.historyCapacity = capacity
         sampler = ResourceSampler(nodes: nodes)
         var histories: [String: BoundedRing<ResourceSample>] = [:]
-        for node in nodes { histories[node.name] = BoundedRing(capacity: self.historyCapacity) }
+        for node in nodes { histories[node.name] = BoundedRing(capacity: capacity) }
         self.histories = histories
         recentFailures = .init(capacity: Self.failureHistoryCapacity)
     }

@@ -125,12 +125,9 @@ public final class ResourceSampler {
                 let time = Self.monotonicNanoseconds()
                 let residentBytes: UInt64
                 if path.statusIsShared {
-                    if sharedResidentBytes == nil {
-                        sharedResidentBytes = Result {
-                            try readFile(sharedStatusPath) { try ProcParser.parseResidentBytes($0, path: sharedStatusPath) }
-                        }.mapError { $0 as? ProcFileError ?? ProcFileError(path: sharedStatusPath, problem: "\($0)") }
-                    }
-                    residentBytes = try sharedResidentBytes!.get()
+                    let shared = sharedResidentBytes ?? readSharedResidentBytes()
+                    sharedResidentBytes = shared
+                    residentBytes = try shared.get()
                 } else if stat.isZombie {
                     residentBytes = 0
                 } else {
@@ -165,6 +162,15 @@ public final class ResourceSampler {
             }
         }
         return SamplingPass(samples: samples, failures: failures, startNanoseconds: start, endNanoseconds: Self.monotonicNanoseconds())
+    }
+
+    /// The resident memory of this process, which every in-process node reports.
+    private func readSharedResidentBytes() -> Result<UInt64, ProcFileError> {
+        do {
+            return .success(try readFile(sharedStatusPath) { try ProcParser.parseResidentBytes($0, path: sharedStatusPath) })
+        } catch {
+            return .failure(Self.procFileError(error, path: sharedStatusPath))
+        }
     }
 
     /// Reads the whole of the file at `path` with one `read` into the buffer and hands the bytes to `parse`.

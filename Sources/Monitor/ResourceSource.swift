@@ -63,6 +63,8 @@ public enum MemoryScope: String, Hashable, Sendable {
     /// The node's own process.
     case process
     /// The process that all in-process nodes share (and the driver too): the same figure for each.
+    /// A `.process` node for this very process is labelled so too when in-process nodes are monitored,
+    /// and its `/proc/self/io` then includes their stores' disk traffic.
     case sharedProcess
 }
 

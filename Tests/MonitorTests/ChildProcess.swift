@@ -24,8 +24,9 @@ final class ChildProcess {
         }
         let argumentPointers = arguments.map { strdup($0) } + [nil]
         defer { argumentPointers.forEach { free($0) } }
+        let emptyEnvironment: [UnsafeMutablePointer<CChar>?] = [nil]
         var childID: pid_t = 0
-        let result = posix_spawn(&childID, arguments[0], &fileActions, nil, argumentPointers, environ)
+        let result = posix_spawn(&childID, arguments[0], &fileActions, nil, argumentPointers, emptyEnvironment)
         if inputPipe { close(pipeEnds[0]) }
         guard result == 0 else {
             if inputPipe { close(pipeEnds[1]) }
@@ -96,16 +97,14 @@ final class DiskDirectory {
     let note: String
 
     init() throws {
-        let tmpfsMagic: Int = 0x0102_1994
         let packageBuild = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build").path
         let candidates = [FileManager.default.temporaryDirectory.path, "/var/tmp", packageBuild]
         var chosen: String?
         var skipped: [String] = []
         for candidate in candidates {
-            var info = statfs()
-            guard statfs(candidate, &info) == 0 else { skipped.append("\(candidate) (unreadable)"); continue }
-            if Int(info.f_type) == tmpfsMagic { skipped.append("\(candidate) (tmpfs)"); continue }
+            guard let type = Self.fileSystemType(of: candidate) else { skipped.append("\(candidate) (no mount found)"); continue }
+            if type == "tmpfs" || type == "ramfs" { skipped.append("\(candidate) (\(type))"); continue }
             chosen = candidate
             break
         }
@@ -116,4 +115,20 @@ final class DiskDirectory {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The type of the file system holding `path` (`ext4`, `tmpfs`, ...): the longest mount point
+    /// in `/proc/self/mounts` that contains it.
+    static func fileSystemType(of path: String) -> String? {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return nil }
+        var best: (mountPoint: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            let mountPoint = String(fields[1]), type = String(fields[2])
+            let contains = mountPoint == "/" || resolved == mountPoint || resolved.hasPrefix(mountPoint + "/")
+            if contains, mountPoint.count >= (best?.mountPoint.count ?? 0) { best = (mountPoint, type) }
+        }
+        return best?.type
+    }
 }

@@ -24,14 +24,14 @@ struct ProcParserTests {
     }
 
     @Test(arguments: [
-        ("", "no ')'"),
-        ("1234 cat R 1 2 3", "no ')'"),
+        ("", "no ')' closing the command name"),
+        ("1234 cat R 1 2 3", "no ')' closing the command name"),
         ("1234 (cat)", "field 3 (state) is missing"),
         ("1234 (cat) R 1 2 3 4 5 6 7 8 9 10", "field 14 (utime) is missing"),
         ("1234 (cat) R 1 2 3 4 5 6 7 8 9 10 11", "field 15 (stime) is missing"),
         ("1234 (cat) RS 1 2 3 4 5 6 7 8 9 10 11 12", "field 3 (state) is not one letter"),
-        ("1234 (cat) R 1 2 3 4 5 6 7 8 9 x1 11 12", "field 14 (utime) is not an unsigned decimal number"),
-        ("1234 (cat) R 1 2 3 4 5 6 7 8 9 99999999999999999999999 11 12", "field 14 (utime) overflows 64 bits"),
+        ("1234 (cat) R 1 2 3 4 5 6 7 8 9 10 x1 12", "field 14 (utime) is not an unsigned decimal number"),
+        ("1234 (cat) R 1 2 3 4 5 6 7 8 9 10 99999999999999999999999 12", "field 14 (utime) overflows 64 bits"),
     ])
     func brokenStatNamesTheFileAndTheProblem(text: String, problem: String) {
         #expect(throws: ProcFileError(path: "/proc/9/stat", problem: problem)) {
