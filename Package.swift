@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Driver", targets: ["Driver"]),
         .library(name: "Consensus", targets: ["Consensus"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +54,12 @@ let package = Package(
             dependencies: ["LedgerCore", "Consensus", "Transport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
+        // Per-node resource sampling from /proc: a process, or a thread for in-process nodes.
+        .target(
+            name: "Monitor",
+            path: "Sources/Monitor",
+            swiftSettings: strictSwift
+        ),
         // Statistics and reports: latency distributions (HdrHistogram), later intervals and files.
         .target(
             name: "Report",
@@ -78,6 +85,7 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor"], swiftSettings: strictSwift),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSwift),
         .testTarget(
             name: "DriverTests", dependencies: ["Driver", "Node", "LedgerCore", "Transport", "Consensus", "Report"],

@@ -1,0 +1,231 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One node's resources at one instant: cumulative counters, so that windows subtract two samples.
+public struct ResourceSample: Equatable, Sendable {
+    /// The node's name.
+    public let node: String
+    /// When the CPU figure was read, on the monotonic clock (`CLOCK_MONOTONIC`), in nanoseconds.
+    public let timeNanoseconds: UInt64
+    /// CPU time used so far, user plus system, in seconds (clock-tick resolution, usually 10 ms).
+    public let cpuSeconds: Double
+    /// Resident memory (`VmRSS`) in bytes: the node's process, or the shared process (``memoryScope``);
+    /// 0 for an exited process that was not reaped yet.
+    public let residentBytes: UInt64
+    /// Bytes received over the node's transport so far (see ``networkSource``).
+    public let networkInBytes: UInt64
+    /// Bytes sent over the node's transport so far (see ``networkSource``).
+    public let networkOutBytes: UInt64
+    /// Bytes read from storage so far (see ``diskSource``).
+    public let diskReadBytes: UInt64
+    /// Bytes written to storage so far (see ``diskSource``).
+    public let diskWrittenBytes: UInt64
+    /// Whose memory ``residentBytes`` is.
+    public let memoryScope: MemoryScope
+    /// Where the disk figures came from.
+    public let diskSource: DiskSource
+    /// Where the network figures came from.
+    public let networkSource: NetworkSource
+
+    public init(
+        node: String, timeNanoseconds: UInt64, cpuSeconds: Double, residentBytes: UInt64,
+        networkInBytes: UInt64 = 0, networkOutBytes: UInt64 = 0, diskReadBytes: UInt64 = 0, diskWrittenBytes: UInt64 = 0,
+        memoryScope: MemoryScope = .process, diskSource: DiskSource = .procIO, networkSource: NetworkSource = .unavailable
+    ) {
+        self.node = node
+        self.timeNanoseconds = timeNanoseconds
+        self.cpuSeconds = cpuSeconds
+        self.residentBytes = residentBytes
+        self.networkInBytes = networkInBytes
+        self.networkOutBytes = networkOutBytes
+        self.diskReadBytes = diskReadBytes
+        self.diskWrittenBytes = diskWrittenBytes
+        self.memoryScope = memoryScope
+        self.diskSource = diskSource
+        self.networkSource = networkSource
+    }
+}
+
+/// A node whose sample (or part of it) could not be taken, and why.
+public struct NodeSamplingFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The node's name.
+    public let node: String
+    /// The file that could not be read or understood.
+    public let error: ProcFileError
+
+    public var description: String { "\(node): \(error)" }
+}
+
+/// What one pass over every node produced.
+public struct SamplingPass: Sendable {
+    /// One sample per node that could be read, in the order the nodes were given.
+    public let samples: [ResourceSample]
+    /// Nodes that could not be sampled (their process exited, say), or whose disk figures could
+    /// not be read (those still have a sample, with ``DiskSource/unavailable``).
+    public let failures: [NodeSamplingFailure]
+    /// When the pass began, on the monotonic clock, in nanoseconds.
+    public let startNanoseconds: UInt64
+    /// When the pass ended, on the monotonic clock, in nanoseconds.
+    public let endNanoseconds: UInt64
+}
+
+/// Takes samples of a fixed set of nodes from `/proc`, reading each file with one `read` into a
+/// buffer it reuses.
+///
+/// Per pass it reads `stat`, `status` and `io` for each process node, the thread's `stat` for each
+/// in-process node, and `/proc/self/status` once for all of them. Not thread-safe: one owner (the
+/// ``ResourceMonitor`` actor) calls it.
+public final class ResourceSampler {
+    /// The largest file the sampler reads, in bytes; `status` is about 1.5 KiB.
+    public static let bufferCapacityBytes = 16 * 1024
+
+    /// The nodes, in the order passes report them.
+    public let nodes: [MonitoredNode]
+
+    private let paths: [NodePaths]
+    private let sharedStatusPath: String
+    private let sharedProcessID: Int32
+    private let ticksPerSecond: Double
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+
+    /// A sampler of `nodes`; their names should differ, as summaries group samples by name.
+    public init(nodes: [MonitoredNode]) {
+        self.nodes = nodes
+        sharedProcessID = getpid()
+        sharedStatusPath = "/proc/self/status"
+        let hasThreadNodes = nodes.contains { if case .thread = $0.source { true } else { false } }
+        paths = nodes.map { NodePaths(source: $0.source, ownProcessID: getpid(), processIsShared: hasThreadNodes) }
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        ticksPerSecond = Double(ticks > 0 ? ticks : 100)
+        buffer = .allocate(capacity: Self.bufferCapacityBytes)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The monotonic clock (`CLOCK_MONOTONIC`) now, in nanoseconds: the time base of every sample.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
+    /// Samples every node once.
+    public func sample() -> SamplingPass {
+        let start = Self.monotonicNanoseconds()
+        var samples: [ResourceSample] = []
+        samples.reserveCapacity(nodes.count)
+        var failures: [NodeSamplingFailure] = []
+        var sharedResidentBytes: Result<UInt64, ProcFileError>?
+        for (node, path) in zip(nodes, paths) {
+            do {
+                let stat = try readFile(path.stat) { try ProcParser.parseStat($0, path: path.stat) }
+                let time = Self.monotonicNanoseconds()
+                let residentBytes: UInt64
+                if path.statusIsShared {
+                    let shared = sharedResidentBytes ?? readSharedResidentBytes()
+                    sharedResidentBytes = shared
+                    residentBytes = try shared.get()
+                } else if stat.isZombie {
+                    residentBytes = 0
+                } else {
+                    residentBytes = try readFile(path.status) { try ProcParser.parseResidentBytes($0, path: path.status) }
+                }
+                let counters = node.counters?()
+                var diskReadBytes: UInt64 = 0
+                var diskWrittenBytes: UInt64 = 0
+                var diskSource = DiskSource.unavailable
+                if let ioPath = path.io {
+                    do {
+                        let io = try readFile(ioPath) { try ProcParser.parseIO($0, path: ioPath) }
+                        (diskReadBytes, diskWrittenBytes, diskSource) = (io.readBytes, io.writeBytes, .procIO)
+                    } catch {
+                        failures.append(NodeSamplingFailure(node: node.name, error: Self.procFileError(error, path: ioPath)))
+                    }
+                } else if let counters {
+                    (diskReadBytes, diskWrittenBytes, diskSource) = (counters.diskRead, counters.diskWritten, .storeCounters)
+                }
+                samples.append(ResourceSample(
+                    node: node.name, timeNanoseconds: time,
+                    cpuSeconds: Double(stat.userTicks &+ stat.systemTicks) / ticksPerSecond,
+                    residentBytes: residentBytes,
+                    networkInBytes: counters?.bytesIn ?? 0, networkOutBytes: counters?.bytesOut ?? 0,
+                    diskReadBytes: diskReadBytes, diskWrittenBytes: diskWrittenBytes,
+                    memoryScope: path.statusIsShared || path.processIsShared ? .sharedProcess : .process,
+                    diskSource: diskSource,
+                    networkSource: counters == nil ? .unavailable : .transportCounters
+                ))
+            } catch {
+                failures.append(NodeSamplingFailure(node: node.name, error: Self.procFileError(error, path: path.stat)))
+            }
+        }
+        return SamplingPass(samples: samples, failures: failures, startNanoseconds: start, endNanoseconds: Self.monotonicNanoseconds())
+    }
+
+    /// The resident memory of this process, which every in-process node reports.
+    private func readSharedResidentBytes() -> Result<UInt64, ProcFileError> {
+        do {
+            return .success(try readFile(sharedStatusPath) { try ProcParser.parseResidentBytes($0, path: sharedStatusPath) })
+        } catch {
+            return .failure(Self.procFileError(error, path: sharedStatusPath))
+        }
+    }
+
+    /// Reads the whole of the file at `path` with one `read` into the buffer and hands the bytes to `parse`.
+    private func readFile<Parsed>(_ path: String, _ parse: (UnsafeBufferPointer<UInt8>) throws -> Parsed) throws -> Parsed {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ProcFileError(path: path, problem: "cannot open: \(Self.errorText(errno))")
+        }
+        defer { close(descriptor) }
+        let count = read(descriptor, buffer.baseAddress, buffer.count)
+        guard count >= 0 else {
+            throw ProcFileError(path: path, problem: "cannot read: \(Self.errorText(errno))")
+        }
+        guard count < buffer.count else {
+            throw ProcFileError(path: path, problem: "larger than the \(buffer.count)-byte buffer")
+        }
+        return try parse(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+    }
+
+    private static func errorText(_ number: Int32) -> String {
+        String(cString: strerror(number))
+    }
+
+    private static func procFileError(_ error: any Error, path: String) -> ProcFileError {
+        error as? ProcFileError ?? ProcFileError(path: path, problem: "\(error)")
+    }
+}
+
+/// The `/proc` files of one node.
+private struct NodePaths {
+    /// The CPU figures: `/proc/<pid>/stat` or `/proc/self/task/<tid>/stat`.
+    let stat: String
+    /// The process's `status` (memory); unused when ``statusIsShared``.
+    let status: String
+    /// The process's `io`, or nil for a thread (its disk figures come from its store's counters).
+    let io: String?
+    /// Whether memory is this process's, read once per pass for every in-process node.
+    let statusIsShared: Bool
+    /// Whether this is this process and in-process nodes share it.
+    let processIsShared: Bool
+
+    init(source: ResourceSource, ownProcessID: Int32, processIsShared: Bool) {
+        switch source {
+        case .process(let pid):
+            stat = "/proc/\(pid)/stat"
+            status = "/proc/\(pid)/status"
+            io = "/proc/\(pid)/io"
+            statusIsShared = false
+            self.processIsShared = processIsShared && pid == ownProcessID
+        case .thread(let tid):
+            stat = "/proc/self/task/\(tid)/stat"
+            status = "/proc/self/status"
+            io = nil
+            statusIsShared = true
+            self.processIsShared = true
+        }
+    }
+}
