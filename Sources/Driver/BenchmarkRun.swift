@@ -29,12 +29,14 @@ public struct RunReport: Sendable, Encodable {
     public var machine: MachineDescription
     public var gitCommit: String?
     public var repetitions: [RepetitionReport]
+    /// Every round over the repetitions: each figure's values, mean, deviation and interval.
+    public var rounds: [RoundSummary] = []
     public var interrupted: Bool
     /// The nodes disagreed at the end of some repetition: the measured ledger is broken.
     public var consistent: Bool { repetitions.allSatisfy(\.consistent) }
 
     enum CodingKeys: String, CodingKey {
-        case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, interrupted, consistent
+        case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, rounds, interrupted, consistent
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,6 +49,7 @@ public struct RunReport: Sendable, Encodable {
         try container.encode(machine, forKey: .machine)
         try container.encodeIfPresent(gitCommit, forKey: .gitCommit)
         try container.encode(repetitions, forKey: .repetitions)
+        try container.encode(rounds, forKey: .rounds)
         try container.encode(interrupted, forKey: .interrupted)
         try container.encode(consistent, forKey: .consistent)
     }
@@ -93,10 +96,12 @@ public struct BenchmarkRun: Sendable {
                 break
             }
         }
-        return RunReport(
+        var report = RunReport(
             benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
             configuration: configuration, machine: MachineDescription.current(),
             gitCommit: MachineDescription.gitCommit(at: baseDirectory), repetitions: repetitions, interrupted: interrupted)
+        report.rounds = RoundSummary.summarise(report, confidence: configuration.confidence)
+        return report
     }
 
     private func runRepetition(_ repetition: Int, progress: (@Sendable (RoundProgress) -> Void)?,
@@ -208,10 +213,14 @@ public enum ResultsDirectory {
         try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
     }
 
-    /// Writes the run's JSON.
+    /// Writes run.json, rounds.csv and repetitions.csv.
     public static func write(_ report: RunReport, to directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
+        try Data(ResultFiles.roundsCSV(report.rounds, confidence: report.configuration.confidence).utf8)
+            .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
+        try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
     }
 }

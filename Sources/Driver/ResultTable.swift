@@ -31,6 +31,20 @@ public enum ResultTable {
                     : "  LEDGER CHECK FAILED: nodes disagree: " + repetition.nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
             }
         }
+        if report.repetitions.count > 1 {
+            let percent = Int((report.configuration.confidence * 100).rounded())
+            lines.append("over \(report.repetitions.count) repetitions: mean ± half-width of the \(percent)% interval (Student's t)")
+            let keys = ["succeeded", "failed", "sendRate", "throughput", "latencyMean", "latencyP50", "latencyP99", "totalExecutionTime"]
+            let headers = ["Name"] + keys.map { key in RoundFigures.catalog.first { $0.key == key }!.header }
+            var rows = [headers]
+            for summary in report.rounds {
+                rows.append([summary.label] + keys.map { key in
+                    guard let interval = summary.figures.first(where: { $0.key == key })?.interval else { return "" }
+                    return fixed(interval.mean, 3) + " ± " + fixed(interval.halfWidth, 3)
+                })
+            }
+            lines.append(contentsOf: table(rows))
+        }
         return lines.joined(separator: "\n")
     }
 
