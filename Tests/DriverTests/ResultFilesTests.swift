@@ -57,6 +57,12 @@ struct ResultFilesTests {
         #expect(checked >= 30)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/run.json"))) as? [String: Any]
         #expect((json?["rounds"] as? [[String: Any]])?.count == 2)
+        // vernier compare reads the file a run wrote; a run compared with itself changes nothing.
+        let loaded = try ComparableRound.load(path: directory)
+        #expect(loaded.map(\.label) == ["calibrate, driver", "second"])
+        let results = try #require(Comparison().compare(baseline: loaded, current: loaded))
+        #expect(results.allSatisfy { $0.verdict == .unchanged || $0.verdict == .notJudged })
+        #expect(Comparison.exitCode(results) == 0)
     }
 
     @Test func csvQuotesWhatNeedsIt() {
