@@ -69,7 +69,7 @@ let package = Package(
         // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
         .target(
             name: "Driver",
-            dependencies: ["LedgerCore", "Consensus", "Transport", "Node", "Report", .product(name: "Yams", package: "Yams")],
+            dependencies: ["LedgerCore", "Consensus", "Transport", "Node", "Report", "Monitor", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // The command line.

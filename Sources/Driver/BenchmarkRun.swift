@@ -1,4 +1,5 @@
 import Foundation
+import Monitor
 import LedgerCore
 import Node
 
@@ -14,6 +15,8 @@ public struct NodeReport: Sendable, Hashable, Encodable {
 public struct RepetitionReport: Sendable, Encodable {
     public var repetition: Int
     public var rounds: [RoundFigures]
+    /// Every node's resources in each round, in round order.
+    public var resources: [RoundResourceReport] = []
     public var nodes: [NodeReport]
     /// Every peer ended on the same height, head and state digest, and every orderer on the same head.
     public var consistent: Bool
@@ -117,6 +120,7 @@ public struct BenchmarkRun: Sendable {
         let needsLedger = configuration.rounds.contains { $0.workload != .noop }
         let federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
         var rounds: [RoundFigures] = []
+        var resources: [RoundResourceReport] = []
         do {
             var foreignThreads: Set<Int32> = []
             if let federation {
@@ -125,6 +129,9 @@ public struct BenchmarkRun: Sendable {
                     throw RunError(description: "no orderer became leader within 30 s")
                 }
             }
+            let monitor = federation.map { Self.monitor(for: $0, interval: configuration.monitor.interval) }
+            await monitor?.start()
+            defer { if let monitor { Task { await monitor.stop() } } }
             for round in configuration.rounds {
                 if Task.isCancelled { break }
                 let target: any BenchmarkTarget = round.workload == .noop || federation == nil
@@ -140,8 +147,14 @@ public struct BenchmarkRun: Sendable {
                 }
                 let runner = RoundRunner(target: target, generator: generator, accounts: accounts,
                                          transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
+                let startPass = await monitor?.sampleNow()
                 let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
                 rounds.append(RoundFigures(recording: recording))
+                if let monitor, let startPass {
+                    let endPass = await monitor.sampleNow()
+                    let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
+                    resources.append(RoundResourceReport(label: round.label, nodes: nodes))
+                }
                 if recording.interrupted { break }
             }
         } catch {
@@ -161,7 +174,22 @@ public struct BenchmarkRun: Sendable {
             consistent = Set(states.map(\.headHash)).count == 1 && Set(states.map(\.height)).count == 1
                 && Set(keepers.map(\.stateDigest)).count == 1
         }
-        return RepetitionReport(repetition: repetition, rounds: rounds, nodes: nodes, consistent: consistent)
+        return RepetitionReport(repetition: repetition, rounds: rounds, resources: resources, nodes: nodes, consistent: consistent)
+    }
+
+    /// Samples every node's thread (CPU), the shared process (memory), the node's transport
+    /// (network) and stores (disk), and the whole process as `process`.
+    static func monitor(for federation: InProcessFederation, interval: Duration) -> ResourceMonitor {
+        var nodes = federation.nodes.map { node in
+            MonitoredNode(name: node.address.name, source: .thread(tid: node.executor.threadID)) {
+                let traffic = node.traffic
+                let storage = node.storageCounters
+                return NodeCounters(bytesIn: UInt64(traffic.bytesReceived), bytesOut: UInt64(traffic.bytesSent),
+                                    diskRead: storage.bytesRead, diskWritten: storage.bytesWritten)
+            }
+        }
+        nodes.append(MonitoredNode(name: "process", source: .currentProcess))
+        return ResourceMonitor(nodes: nodes, interval: interval)
     }
 
     private func startFederation(genesis: GenesisConfiguration, directory: String, seed: UInt64) async throws -> InProcessFederation {
@@ -222,5 +250,6 @@ public enum ResultsDirectory {
         try Data(ResultFiles.roundsCSV(report.rounds, confidence: report.configuration.confidence).utf8)
             .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
         try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
+        try Data(ResultFiles.resourcesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/resources.csv"))
     }
 }

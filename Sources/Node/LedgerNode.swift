@@ -8,6 +8,8 @@ public protocol LedgerNode: Actor {
     /// The thread the node runs on (its CPU is the node's own).
     nonisolated var executor: ThreadExecutor { get }
     nonisolated var traffic: TrafficCounters { get }
+    /// Bytes the node's stores read and wrote, published as they change.
+    nonisolated var storageCounters: StorageCounters { get }
     func start()
     func stop(reason: String) async
     var stopReason: String? { get }

@@ -98,6 +98,11 @@ public actor OrdererNode {
         (store.bytesRead + raftLog.bytesRead, store.bytesWritten + raftLog.bytesWritten)
     }
     public nonisolated var traffic: TrafficCounters { endpoint.counters }
+    public nonisolated let storageCounters = StorageCounters()
+
+    private func publishStorageCounters() {
+        storageCounters.publish(read: store.bytesRead + raftLog.bytesRead, written: store.bytesWritten + raftLog.bytesWritten)
+    }
 
     /// Asks this orderer, if it leads, to hand leadership to another orderer.
     public func transferLeadership(to target: NodeAddress) {
@@ -121,6 +126,7 @@ public actor OrdererNode {
             try? await Task.sleep(for: interval)
             core.advanceClock(to: WallClock.nowMilliseconds())
             drain()
+            publishStorageCounters()
         }
     }
 
@@ -155,6 +161,7 @@ public actor OrdererNode {
             logger.warning("dropped a \(message) an orderer does not take, from \(frame.from)")
         }
         drain()
+        publishStorageCounters()
     }
 
     /// The ready loop; a storage failure stops the node, as a crash would.

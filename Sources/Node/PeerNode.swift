@@ -68,6 +68,7 @@ public actor PeerNode {
     public var headHash: Hash256 { core.ledger.headHash }
     public var diskBytes: (read: UInt64, written: UInt64) { (store.bytesRead, store.bytesWritten) }
     public nonisolated var traffic: TrafficCounters { endpoint.counters }
+    public nonisolated let storageCounters = StorageCounters()
 
     /// The next nonce of `address` on this peer's state (a client resynchronising an account).
     public func nextNonce(of address: Address) -> UInt64? { core.ledger.nextNonce(of: address) }
@@ -140,6 +141,7 @@ public actor PeerNode {
                 logger.error("refused block \(block.header.height) from \(orderer): \(error)")
             }
         }
+        storageCounters.publish(read: store.bytesRead, written: store.bytesWritten)
         guard !events.isEmpty else { return }
         let frame = NodeMessage.commits(events).frame
         for subscriber in commitSubscribers.sorted() { endpoint.send(frame, to: subscriber) }

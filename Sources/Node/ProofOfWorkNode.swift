@@ -79,6 +79,7 @@ public actor ProofOfWorkNode {
     public var finalHeight: UInt64 { core.finalHeight }
     public var mines: Bool { core.options.mines }
     public nonisolated var traffic: TrafficCounters { endpoint.counters }
+    public nonisolated let storageCounters = StorageCounters()
     public var diskBytes: (read: UInt64, written: UInt64) { (store.bytesRead, store.bytesWritten) }
 
     /// The main chain's blocks from `height` on (for tests and reports).
@@ -199,6 +200,7 @@ public actor ProofOfWorkNode {
         }
         reorganisations.append(contentsOf: ready.reorganisations.suffix(1_000))
         if reorganisations.count > 1_000 { reorganisations.removeFirst(reorganisations.count - 1_000) }
+        storageCounters.publish(read: store.bytesRead, written: store.bytesWritten)
         for violation in ready.safetyViolations { logger.error("safety violation: \(violation)") }
         safetyViolations.append(contentsOf: ready.safetyViolations)
         core.advance(ready)
@@ -265,6 +267,7 @@ public actor StoreNode {
     public var height: UInt64 { ledger.ledger.height }
     public var headHash: Hash256 { ledger.ledger.headHash }
     public nonisolated var traffic: TrafficCounters { endpoint.counters }
+    public nonisolated let storageCounters = StorageCounters()
     public var diskBytes: (read: UInt64, written: UInt64) { (ledger.store.bytesRead, ledger.store.bytesWritten) }
 
     private func receiveFrames() async {
@@ -311,6 +314,7 @@ public actor StoreNode {
                           seal: .store, transactions: [transaction])
         do {
             let codes = try ledger.commit(block, signatureVerdicts: [true])
+            storageCounters.publish(read: ledger.store.bytesRead, written: ledger.store.bytesWritten)
             return (.accepted, CommitEvent(transaction: transaction.id, code: codes[0], height: block.header.height))
         } catch {
             logger.critical("storage failed, stopping: \(error)")

@@ -132,10 +132,27 @@ struct BenchmarkRunTests {
         #expect(rounds[2].succeeded + rounds[2].failed == 40)
         #expect(rounds[2].failed == 0, "clinical mix failures: \(rounds[2].failures)")
 
+        // Every node's resources per round, with the seed papers' relations that hold by construction:
+        // a query never reaches the orderer and writes nothing; on `open` the orderer sends the most.
+        let resources = try #require(report.repetitions.first?.resources)
+        #expect(resources.map(\.label) == ["open", "query", "treat"])
+        #expect(Set(resources[0].nodes.map(\.node)) == ["orderer0", "peer0.org1", "peer1.org1", "process"])
+        let query = resources[1].nodes.filter { $0.node != "process" }
+        #expect(query.allSatisfy { $0.diskWrittenBytes == 0 }, "a query round wrote: \(query.map(\.diskWrittenBytes))")
+        // Nearly idle: only the peers' small deliver polls (one per peer per 500 ms) reach it.
+        #expect(query.first { $0.node == "orderer0" }!.networkInBytes < 1_000)
+        let open = resources[0].nodes
+        let ordererOut = open.first { $0.node == "orderer0" }!.networkOutBytes
+        #expect(open.filter { $0.node.hasPrefix("peer") }.allSatisfy { $0.networkOutBytes < ordererOut })
+        #expect(open.filter { $0.node != "process" }.allSatisfy { $0.diskWrittenBytes > 0 })
+
         let directory = try ResultsDirectory.create(root: scratch + "/Results", benchmark: "tiny", runId: "test")
         try ResultsDirectory.write(report, to: directory)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/run.json"))) as? [String: Any]
         #expect(json?["consistent"] as? Bool == true)
+        let resourcesCSV = try String(contentsOfFile: directory + "/resources.csv", encoding: .utf8)
+        #expect(resourcesCSV.hasPrefix("Round,Node,RAM (MB),"))
+        #expect(resourcesCSV.split(separator: "\n").count == 1 + 3 * 4)
         #expect(json?["machine"] != nil)
         #expect((json?["repetitions"] as? [[String: Any]])?.first?["nodes"] != nil)
         // An existing run directory is never overwritten.

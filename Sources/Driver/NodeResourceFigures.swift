@@ -1,0 +1,92 @@
+public import Monitor
+import Report
+
+/// One node's resources over one round: the columns of the seed papers' Fabric tables.
+public struct NodeResourceFigures: Sendable, Hashable, Codable {
+    public var node: String
+    /// CPU as a share of one core (100 = one core busy), mean over the round and highest between samples.
+    public var cpuMeanPercent: Double
+    public var cpuMaxPercent: Double
+    public var memoryMeanBytes: Double
+    public var memoryMaxBytes: Double
+    public var networkInBytes: Double
+    public var networkOutBytes: Double
+    public var diskReadBytes: Double
+    public var diskWrittenBytes: Double
+    /// Where memory, disk and network figures came from: in-process nodes share one process's
+    /// memory, and their disk figures are their stores' own counters.
+    public var memoryScope: String
+    public var diskSource: String
+    public var networkSource: String
+
+    public init(_ resources: NodeResources) {
+        node = resources.node
+        cpuMeanPercent = resources.cpuMeanPercent
+        cpuMaxPercent = resources.cpuMaxPercent
+        memoryMeanBytes = resources.residentMeanBytes
+        memoryMaxBytes = Double(resources.residentMaxBytes)
+        networkInBytes = Double(resources.networkInBytes)
+        networkOutBytes = Double(resources.networkOutBytes)
+        diskReadBytes = Double(resources.diskReadBytes)
+        diskWrittenBytes = Double(resources.diskWrittenBytes)
+        memoryScope = resources.memoryScope.rawValue
+        diskSource = resources.diskSource.rawValue
+        networkSource = resources.networkSource.rawValue
+    }
+
+    /// The resource figures with their column headers and units, in the seed tables' order.
+    public static let catalog: [(header: String, key: String, scale: Double, value: @Sendable (NodeResourceFigures) -> Double)] = [
+        ("RAM (MB)", "memoryMean", 1e6, { $0.memoryMeanBytes }),
+        ("RAM max (MB)", "memoryMax", 1e6, { $0.memoryMaxBytes }),
+        ("CPU (%)", "cpuMean", 1, { $0.cpuMeanPercent }),
+        ("CPU max (%)", "cpuMax", 1, { $0.cpuMaxPercent }),
+        ("Network Traffic In (MB)", "networkIn", 1e6, { $0.networkInBytes }),
+        ("Network Traffic Out (MB)", "networkOut", 1e6, { $0.networkOutBytes }),
+        ("Disk Read (MB)", "diskRead", 1e6, { $0.diskReadBytes }),
+        ("Disk Write (MB)", "diskWrite", 1e6, { $0.diskWrittenBytes }),
+    ]
+}
+
+/// Every node's resources in one round.
+public struct RoundResourceReport: Sendable, Hashable, Codable {
+    public var label: String
+    public var nodes: [NodeResourceFigures]
+}
+
+extension ResultFiles {
+    /// `resources.csv`: one row per round and node; each figure's mean over the repetitions, then
+    /// its interval bounds (empty with one repetition).
+    public static func resourcesCSV(_ report: RunReport) -> String {
+        let confidence = report.configuration.confidence
+        let scaled = confidence * 100
+        let percent = scaled.rounded() == scaled ? String(Int(scaled)) : CSV.number(scaled)
+        var header = ["Round", "Node"]
+        for figure in NodeResourceFigures.catalog {
+            header += [figure.header, "\(figure.header) \(percent)% low", "\(figure.header) \(percent)% high"]
+        }
+        header += ["Memory", "Disk", "Network"]
+        var lines = [CSV.line(header)]
+        guard let first = report.repetitions.first else { return lines.joined(separator: "\n") + "\n" }
+        for (roundIndex, round) in first.resources.enumerated() {
+            for node in round.nodes {
+                let samples = report.repetitions.compactMap { repetition -> NodeResourceFigures? in
+                    guard repetition.resources.indices.contains(roundIndex) else { return nil }
+                    return repetition.resources[roundIndex].nodes.first { $0.node == node.node }
+                }
+                var row = [round.label, node.node]
+                for figure in NodeResourceFigures.catalog {
+                    let values = samples.map { figure.value($0) / figure.scale }
+                    guard let interval = ConfidenceInterval(samples: values, confidence: confidence) else {
+                        row += ["", "", ""]
+                        continue
+                    }
+                    row.append(CSV.number(interval.mean))
+                    row += interval.hasInterval ? [CSV.number(interval.lower), CSV.number(interval.upper)] : ["", ""]
+                }
+                row += [node.memoryScope, node.diskSource, node.networkSource]
+                lines.append(CSV.line(row))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
