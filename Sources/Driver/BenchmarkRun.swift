@@ -153,7 +153,14 @@ public struct BenchmarkRun: Sendable {
                 if let monitor, let startPass {
                     let endPass = await monitor.sampleNow()
                     let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
-                    resources.append(RoundResourceReport(label: round.label, nodes: nodes))
+                    let samples = await monitor.samples(node: "process").filter {
+                        $0.timeNanoseconds >= startPass.startNanoseconds && $0.timeNanoseconds <= endPass.endNanoseconds
+                    }
+                    let timeline = zip(samples, samples.dropFirst()).map { earlier, later in
+                        TimelinePoint(seconds: Double(later.timeNanoseconds - startPass.startNanoseconds) / 1e9,
+                                      value: RoundResources.cpuPercent(from: earlier, to: later))
+                    }
+                    resources.append(RoundResourceReport(label: round.label, nodes: nodes, processCPU: timeline))
                 }
                 if recording.interrupted { break }
             }
@@ -241,7 +248,7 @@ public enum ResultsDirectory {
         try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
     }
 
-    /// Writes run.json, rounds.csv and repetitions.csv.
+    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv and report.html.
     public static func write(_ report: RunReport, to directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -251,5 +258,6 @@ public enum ResultsDirectory {
             .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
         try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
         try Data(ResultFiles.resourcesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/resources.csv"))
+        try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
     }
 }

@@ -51,6 +51,15 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
 public struct RoundResourceReport: Sendable, Hashable, Codable {
     public var label: String
     public var nodes: [NodeResourceFigures]
+    /// The whole process's CPU (% of one core) between consecutive samples: seconds since the
+    /// round started, and the share.
+    public var processCPU: [TimelinePoint] = []
+}
+
+/// One point of a time series.
+public struct TimelinePoint: Sendable, Hashable, Codable {
+    public var seconds: Double
+    public var value: Double
 }
 
 extension ResultFiles {

@@ -40,6 +40,8 @@ public struct RoundFigures: Sendable, Hashable, Codable {
     public var trimmed: Int
     public var driver: DriverHealth
     public var interrupted: Bool
+    /// Transactions finished in each second of the round, for the report's time series.
+    public var finishedPerSecond: [Int]
 
     /// Computes the figures of a recording (its warm-up was left out as it ran).
     public init(recording: RoundRecording) {
@@ -61,6 +63,7 @@ public struct RoundFigures: Sendable, Hashable, Codable {
         totalExecutionSeconds = lastFinished > firstIntended ? seconds(lastFinished - firstIntended) : 0
         latencyFromIntended = aggregate.fromIntended.summary
         latencyFromSent = aggregate.fromSent.summary
+        finishedPerSecond = aggregate.finishedPerSecond
 
         let lags = recording.schedulerLagNanoseconds.sorted()
         let lagP99 = lags.isEmpty ? 0 : Double(lags[min(lags.count - 1, lags.count * 99 / 100)]) / 1e6
@@ -89,7 +92,10 @@ public struct RoundAggregate: Sendable {
     public private(set) var lastFinishedNanoseconds: UInt64 = 0
     public private(set) var fromIntended = LatencyDistribution()
     public private(set) var fromSent = LatencyDistribution()
+    /// Transactions finished in each second of the round (the first day at most).
+    public private(set) var finishedPerSecond: [Int] = []
     let trim: RoundLength?
+    static let maximumSeconds = 86_400
 
     public init(trim: RoundLength?) { self.trim = trim }
 
@@ -112,6 +118,11 @@ public struct RoundAggregate: Sendable {
         firstIntendedNanoseconds = min(firstIntendedNanoseconds, record.intendedNanoseconds)
         lastIntendedNanoseconds = max(lastIntendedNanoseconds, record.intendedNanoseconds)
         lastFinishedNanoseconds = max(lastFinishedNanoseconds, record.finishedNanoseconds)
+        let second = Int(record.finishedNanoseconds / 1_000_000_000)
+        if second < Self.maximumSeconds {
+            if finishedPerSecond.count <= second { finishedPerSecond += Array(repeating: 0, count: second + 1 - finishedPerSecond.count) }
+            finishedPerSecond[second] += 1
+        }
         fromIntended.record(nanoseconds: record.finishedNanoseconds - min(record.finishedNanoseconds, record.intendedNanoseconds))
         fromSent.record(nanoseconds: record.finishedNanoseconds - min(record.finishedNanoseconds, record.sentNanoseconds))
     }

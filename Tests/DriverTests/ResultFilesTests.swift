@@ -25,7 +25,7 @@ struct ResultFilesTests {
         #expect(report.repetitions.count == 4)
         let directory = try ResultsDirectory.create(root: scratch, benchmark: "repeated", runId: "r")
         try ResultsDirectory.write(report, to: directory)
-        for file in ["run.json", "rounds.csv", "repetitions.csv"] {
+        for file in ["run.json", "rounds.csv", "repetitions.csv", "resources.csv", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file) missing")
         }
 
