@@ -1,7 +1,8 @@
 extension BenchmarkConfiguration {
     /// The keys allowed at the top level.
     static let keys = [
-        "name", "seed", "network", "accounts", "nonceWindow", "repetitions", "confidence", "monitor", "rounds",
+        "name", "seed", "network", "accounts", "nonceWindow", "repetitions", "reuseFederation", "confidence", "monitor",
+        "rounds",
     ]
 
     /// Reads the whole document; nil if anything was reported.
@@ -14,17 +15,20 @@ extension BenchmarkConfiguration {
         let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
         let nonceWindow = mapping.read("nonceWindow", default: 1) { $0.integer(atLeast: 1) }
         let repetitions = mapping.read("repetitions", default: 1) { $0.integer(atLeast: 1) }
+        let reuseFederation = mapping.read("reuseFederation", default: false) { $0.bool() }
         let confidence = mapping.read("confidence", default: 0.95) { value in
             value.require(value.number(), "strictly between 0 and 1") { $0 > 0 && $0 < 1 }
         }
         let monitor = mapping.read("monitor", default: MonitorSettings(), readMonitor)
         let rounds = mapping.read("rounds", Round.readAll)
-        guard let name, let seed, let network, let accounts, let nonceWindow, let repetitions,
+        guard let name, let seed, let network, let accounts, let nonceWindow, let repetitions, let reuseFederation,
               let confidence, let monitor, let rounds else { return nil }
-        return BenchmarkConfiguration(
+        var configuration = BenchmarkConfiguration(
             name: name, seed: seed, network: network, accounts: accounts, nonceWindow: nonceWindow,
             repetitions: repetitions, confidence: confidence, monitor: monitor, rounds: rounds
         )
+        configuration.reuseFederation = reuseFederation
+        return configuration
     }
 
     /// Reads the benchmark name: non-empty, `[A-Za-z0-9._-]` only, as it becomes a directory name.

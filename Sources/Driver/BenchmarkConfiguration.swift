@@ -12,6 +12,8 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     public var nonceWindow: Int
     /// How many times every round is repeated.
     public var repetitions: Int
+    /// Run every repetition on the same federation (state carries over) instead of a fresh one.
+    public var reuseFederation: Bool = false
     /// The confidence level of reported intervals, strictly between 0 and 1.
     public var confidence: Double
     /// Resource sampling settings.

@@ -86,19 +86,45 @@ public struct BenchmarkRun: Sendable {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var repetitions: [RepetitionReport] = []
         var interrupted = false
-        for repetition in 0..<configuration.repetitions {
-            if Task.isCancelled {
-                interrupted = true
-                break
+        // One environment for the whole run when repetitions reuse the federation, else one each.
+        var shared: Environment? = configuration.reuseFederation ? try await makeEnvironment(repetition: 0) : nil
+        do {
+            for repetition in 0..<configuration.repetitions {
+                if Task.isCancelled {
+                    interrupted = true
+                    break
+                }
+                if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
+                let environment: Environment
+                if let shared {
+                    environment = shared
+                } else {
+                    environment = try await makeEnvironment(repetition: repetition)
+                }
+                let report: RepetitionReport
+                do {
+                    report = try await runRepetition(repetition, in: environment, progress: progress, log: log)
+                } catch {
+                    if shared == nil { await environment.close() }
+                    throw error
+                }
+                if shared == nil {
+                    await environment.close()
+                } else {
+                    await environment.federation?.resumeAfterSettle()
+                }
+                repetitions.append(report)
+                if report.rounds.contains(where: \.interrupted) {
+                    interrupted = true
+                    break
+                }
             }
-            if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
-            let report = try await runRepetition(repetition, progress: progress, log: log)
-            repetitions.append(report)
-            if report.rounds.contains(where: \.interrupted) {
-                interrupted = true
-                break
-            }
+        } catch {
+            await shared?.close()
+            throw error
         }
+        await shared?.close()
+        shared = nil
         var report = RunReport(
             benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
             configuration: configuration, machine: MachineDescription.current(),
@@ -107,74 +133,92 @@ public struct BenchmarkRun: Sendable {
         return report
     }
 
-    private func runRepetition(_ repetition: Int, progress: (@Sendable (RoundProgress) -> Void)?,
-                               log: @Sendable (String) -> Void) async throws -> RepetitionReport {
+    /// What repetitions run on: accounts and their nonces, the workloads' prepared facts, and the
+    /// federation with its monitor.
+    struct Environment: Sendable {
+        var accounts: AccountPool
+        var context: WorkloadContext
+        var federation: InProcessFederation?
+        var monitor: ResourceMonitor?
+        var directory: String
+
+        func close() async {
+            await monitor?.stop()
+            await federation?.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    private func makeEnvironment(repetition: Int) async throws -> Environment {
         let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
         let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
         let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
         let genesis = GenesisConfiguration(chainId: configuration.name, regulator: context.regulator.address)
         let directory = dataDirectory + "/repetition-\(repetition)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-
         let needsLedger = configuration.rounds.contains { $0.workload != .noop }
-        let federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
+        let federation: InProcessFederation?
+        do {
+            federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        if let federation, await federation.awaitLeader(timeout: .seconds(30)) == nil {
+            await federation.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+            throw RunError(description: "no orderer became leader within 30 s")
+        }
+        let monitor = federation.map { Self.monitor(for: $0, interval: configuration.monitor.interval) }
+        await monitor?.start()
+        return Environment(accounts: accounts, context: context, federation: federation, monitor: monitor, directory: directory)
+    }
+
+    private func runRepetition(_ repetition: Int, in environment: Environment, progress: (@Sendable (RoundProgress) -> Void)?,
+                               log: @Sendable (String) -> Void) async throws -> RepetitionReport {
+        let federation = environment.federation
+        let monitor = environment.monitor
         var rounds: [RoundFigures] = []
         var resources: [RoundResourceReport] = []
-        do {
-            var foreignThreads: Set<Int32> = []
-            if let federation {
-                foreignThreads = Set(federation.nodes.map(\.executor.threadID))
-                guard await federation.awaitLeader(timeout: .seconds(30)) != nil else {
-                    throw RunError(description: "no orderer became leader within 30 s")
-                }
+        let foreignThreads = Set(federation?.nodes.map(\.executor.threadID) ?? [])
+        for round in configuration.rounds {
+            if Task.isCancelled { break }
+            let target: any BenchmarkTarget = round.workload == .noop || federation == nil
+                ? NoopTarget() : FederationTarget(federation: federation!)
+            let generator = WorkloadGenerator(workload: round.workload, context: environment.context)
+            log("round \(round.label): preparing")
+            try await generator.prepare(round: round.label, target: target)
+            let schedule: any RateSchedule
+            do {
+                schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
+            } catch {
+                throw RunError(description: "round \(round.label): \(error)")
             }
-            let monitor = federation.map { Self.monitor(for: $0, interval: configuration.monitor.interval) }
-            await monitor?.start()
-            defer { if let monitor { Task { await monitor.stop() } } }
-            for round in configuration.rounds {
-                if Task.isCancelled { break }
-                let target: any BenchmarkTarget = round.workload == .noop || federation == nil
-                    ? NoopTarget() : FederationTarget(federation: federation!)
-                let generator = WorkloadGenerator(workload: round.workload, context: context)
-                log("round \(round.label): preparing")
-                try await generator.prepare(round: round.label, target: target)
-                let schedule: any RateSchedule
-                do {
-                    schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
-                } catch {
-                    throw RunError(description: "round \(round.label): \(error)")
+            let runner = RoundRunner(target: target, generator: generator, accounts: environment.accounts,
+                                     transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
+            let startPass = await monitor?.sampleNow()
+            let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
+            rounds.append(RoundFigures(recording: recording))
+            if let monitor, let startPass {
+                let endPass = await monitor.sampleNow()
+                let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
+                let samples = await monitor.samples(node: "process").filter {
+                    $0.timeNanoseconds >= startPass.startNanoseconds && $0.timeNanoseconds <= endPass.endNanoseconds
                 }
-                let runner = RoundRunner(target: target, generator: generator, accounts: accounts,
-                                         transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
-                let startPass = await monitor?.sampleNow()
-                let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
-                rounds.append(RoundFigures(recording: recording))
-                if let monitor, let startPass {
-                    let endPass = await monitor.sampleNow()
-                    let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
-                    let samples = await monitor.samples(node: "process").filter {
-                        $0.timeNanoseconds >= startPass.startNanoseconds && $0.timeNanoseconds <= endPass.endNanoseconds
-                    }
-                    let timeline = zip(samples, samples.dropFirst()).map { earlier, later in
-                        TimelinePoint(seconds: Double(later.timeNanoseconds - startPass.startNanoseconds) / 1e9,
-                                      value: RoundResources.cpuPercent(from: earlier, to: later))
-                    }
-                    resources.append(RoundResourceReport(label: round.label, nodes: nodes, processCPU: timeline))
+                let timeline = zip(samples, samples.dropFirst()).map { earlier, later in
+                    TimelinePoint(seconds: Double(later.timeNanoseconds - startPass.startNanoseconds) / 1e9,
+                                  value: RoundResources.cpuPercent(from: earlier, to: later))
                 }
-                if recording.interrupted { break }
+                resources.append(RoundResourceReport(label: round.label, nodes: nodes, processCPU: timeline))
             }
-        } catch {
-            await federation?.stop()
-            throw error
+            if recording.interrupted { break }
         }
         var nodes: [NodeReport] = []
         var consistent = true
         if let federation {
-            // Let the nodes come to rest (peers catch up, miners stop and gossip settles) before comparing.
+            // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
             _ = await federation.settle(timeout: .seconds(30))
             let states = await federation.chainStates()
-            await federation.stop()
             nodes = states.map { NodeReport(name: $0.address.name, height: $0.height, headHash: $0.headHash.hex,
                                             stateDigest: $0.stateDigest?.hex) }
             let keepers = states.filter { $0.stateDigest != nil }

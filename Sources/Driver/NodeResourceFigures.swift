@@ -64,14 +64,14 @@ public struct TimelinePoint: Sendable, Hashable, Codable {
 
 extension ResultFiles {
     /// `resources.csv`: one row per round and node; each figure's mean over the repetitions, then
-    /// its interval bounds (empty with one repetition).
+    /// its standard deviation and interval bounds (empty with one repetition).
     public static func resourcesCSV(_ report: RunReport) -> String {
         let confidence = report.configuration.confidence
         let scaled = confidence * 100
         let percent = scaled.rounded() == scaled ? String(Int(scaled)) : CSV.number(scaled)
         var header = ["Round", "Node"]
         for figure in NodeResourceFigures.catalog {
-            header += [figure.header, "\(figure.header) \(percent)% low", "\(figure.header) \(percent)% high"]
+            header += [figure.header, "\(figure.header) sd", "\(figure.header) \(percent)% low", "\(figure.header) \(percent)% high"]
         }
         header += ["Memory", "Disk", "Network"]
         var lines = [CSV.line(header)]
@@ -86,11 +86,13 @@ extension ResultFiles {
                 for figure in NodeResourceFigures.catalog {
                     let values = samples.map { figure.value($0) / figure.scale }
                     guard let interval = ConfidenceInterval(samples: values, confidence: confidence) else {
-                        row += ["", "", ""]
+                        row += ["", "", "", ""]
                         continue
                     }
                     row.append(CSV.number(interval.mean))
-                    row += interval.hasInterval ? [CSV.number(interval.lower), CSV.number(interval.upper)] : ["", ""]
+                    row += interval.hasInterval
+                        ? [CSV.number(interval.standardDeviation), CSV.number(interval.lower), CSV.number(interval.upper)]
+                        : ["", "", ""]
                 }
                 row += [node.memoryScope, node.diskSource, node.networkSource]
                 lines.append(CSV.line(row))

@@ -234,6 +234,11 @@ public final class InProcessFederation: Sendable {
         return false
     }
 
+    /// Lets the federation take load again after `settle(timeout:)` (proof-of-work miners resume).
+    public func resumeAfterSettle() async {
+        for node in proofOfWorkNodes { await node.setMiningPaused(false) }
+    }
+
     private func proofOfWorkTips() async -> Set<Hash256> {
         var tips = Set<Hash256>()
         for node in proofOfWorkNodes where await node.stopReason == nil { tips.insert(await node.headHash) }

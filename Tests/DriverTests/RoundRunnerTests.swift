@@ -159,3 +159,34 @@ struct BenchmarkRunTests {
         #expect(throws: RunError.self) { try ResultsDirectory.create(root: scratch + "/Results", benchmark: "tiny", runId: "test") }
     }
 }
+
+@Suite("Repetitions on one federation", .serialized)
+struct ReusedFederationTests {
+    /// With `reuseFederation`, repetitions share the federation: the chain carries over, nonces
+    /// and prepared facts too, and every repetition still ends with the nodes compared.
+    @Test func repetitionsShareTheChain() async throws {
+        let configuration = try BenchmarkConfiguration(yaml: """
+            name: reused
+            network:
+              consensus: raft
+              organizations: [{ name: org1, peers: 2 }]
+              raft: { orderers: 1, batchTimeout: 20ms }
+            accounts: 8
+            repetitions: 2
+            reuseFederation: true
+            rounds:
+              - { label: treat, txNumber: 40, rateControl: { type: fixed-rate, opts: { tps: 200 } }, workload: { module: clinical/register-treatment, arguments: { patients: 4 } } }
+            """, fileName: "reused.yaml")
+        #expect(configuration.reuseFederation)
+        let scratch = FileManager.default.temporaryDirectory.path + "/vernier-reuse-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let report = try await BenchmarkRun(configuration: configuration, baseDirectory: scratch, dataDirectory: scratch + "/data")
+            .run(runId: "r")
+        #expect(report.repetitions.count == 2)
+        #expect(report.consistent)
+        #expect(report.repetitions.allSatisfy { $0.rounds[0].succeeded == 40 })
+        let first = try #require(report.repetitions[0].nodes.first?.height)
+        let second = try #require(report.repetitions[1].nodes.first?.height)
+        #expect(second > first, "the second repetition continued the first one's chain")
+    }
+}
