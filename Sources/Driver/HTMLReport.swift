@@ -184,6 +184,35 @@ public enum HTMLReport {
         """
 }
 
+/// The frame both chart kinds draw in: size, margins, title, the value axis and the legend.
+struct ChartFrame {
+    let width = 560.0, height = 300.0, left = 60.0, bottom = 60.0, top = 30.0, right = 10.0
+    var plotWidth: Double { width - left - right }
+    var plotHeight: Double { height - top - bottom }
+
+    /// The vertical position of `value` on an axis from 0 to `maximum`.
+    func y(_ value: Double, maximum: Double) -> Double { top + plotHeight * (1 - value / maximum) }
+
+    /// The opening tag, the title, and five gridlines with their values.
+    func opening(title: String, maximum: Double) -> [String] {
+        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\">",
+                     "<text x=\"\(left)\" y=\"18\" style=\"font-weight:600;font-size:13px\">\(HTMLReport.escape(title))</text>"]
+        for tick in 0...4 {
+            let value = maximum * Double(tick) / 4
+            parts.append("<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(value, maximum: maximum))\" y2=\"\(y(value, maximum: maximum))\" stroke=\"#eee\"/>")
+            parts.append("<text x=\"\(left - 4)\" y=\"\(y(value, maximum: maximum) + 4)\" text-anchor=\"end\">\(HTMLReport.format(value))</text>")
+        }
+        return parts
+    }
+
+    /// The legend entry of series `index`, four to a row.
+    func legend(_ index: Int, _ name: String) -> [String] {
+        let x = left + Double(index % 4) * 130, row = Double(index / 4)
+        return ["<rect x=\"\(x)\" y=\"\(height - 30 + row * 14)\" width=\"10\" height=\"10\" fill=\"\(HTMLReport.palette[index % HTMLReport.palette.count])\"/>",
+                "<text x=\"\(x + 14)\" y=\"\(height - 21 + row * 14)\">\(HTMLReport.escape(name))</text>"]
+    }
+}
+
 /// A grouped bar chart with optional interval bars, as inline SVG.
 struct BarChart {
     var title: String
@@ -192,26 +221,19 @@ struct BarChart {
     var series: [(String, [(Double, Double?, Double?)])]
 
     var svg: String {
-        let width = 560.0, height = 300.0, left = 60.0, bottom = 60.0, top = 30.0, right = 10.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = ChartFrame()
         let maximum = max(series.flatMap { $0.1.map { $0.2 ?? $0.0 } }.max() ?? 1, 1e-12) * 1.1
-        let groupWidth = plotWidth / Double(max(1, categories.count))
+        let groupWidth = frame.plotWidth / Double(max(1, categories.count))
         let barWidth = groupWidth * 0.8 / Double(max(1, series.count))
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - value / maximum) }
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\">",
-                     "<text x=\"\(left)\" y=\"18\" style=\"font-weight:600;font-size:13px\">\(HTMLReport.escape(title))</text>"]
-        for tick in 0...4 {
-            let value = maximum * Double(tick) / 4
-            parts.append("<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(value))\" y2=\"\(y(value))\" stroke=\"#eee\"/>")
-            parts.append("<text x=\"\(left - 4)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">\(HTMLReport.format(value))</text>")
-        }
+        func y(_ value: Double) -> Double { frame.y(value, maximum: maximum) }
+        var parts = frame.opening(title: title, maximum: maximum)
         for (categoryIndex, category) in categories.enumerated() {
-            let groupLeft = left + groupWidth * Double(categoryIndex) + groupWidth * 0.1
+            let groupLeft = frame.left + groupWidth * Double(categoryIndex) + groupWidth * 0.1
             for (seriesIndex, (_, values)) in series.enumerated() where categoryIndex < values.count {
                 let (value, low, high) = values[categoryIndex]
                 let x = groupLeft + barWidth * Double(seriesIndex)
                 let color = HTMLReport.palette[seriesIndex % HTMLReport.palette.count]
-                parts.append("<rect x=\"\(x)\" y=\"\(y(value))\" width=\"\(max(1, barWidth - 2))\" height=\"\(max(0, top + plotHeight - y(value)))\" fill=\"\(color)\"><title>\(HTMLReport.escape(category)): \(HTMLReport.format(value))</title></rect>")
+                parts.append("<rect x=\"\(x)\" y=\"\(y(value))\" width=\"\(max(1, barWidth - 2))\" height=\"\(max(0, frame.top + frame.plotHeight - y(value)))\" fill=\"\(color)\"><title>\(HTMLReport.escape(category)): \(HTMLReport.format(value))</title></rect>")
                 if let low, let high {
                     let center = x + (barWidth - 2) / 2
                     parts.append("<line x1=\"\(center)\" x2=\"\(center)\" y1=\"\(y(low))\" y2=\"\(y(high))\" stroke=\"#000\"/>")
@@ -219,13 +241,9 @@ struct BarChart {
                     parts.append("<line x1=\"\(center - 4)\" x2=\"\(center + 4)\" y1=\"\(y(high))\" y2=\"\(y(high))\" stroke=\"#000\"/>")
                 }
             }
-            parts.append("<text x=\"\(left + groupWidth * (Double(categoryIndex) + 0.5))\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\">\(HTMLReport.escape(category))</text>")
+            parts.append("<text x=\"\(frame.left + groupWidth * (Double(categoryIndex) + 0.5))\" y=\"\(frame.height - frame.bottom + 14)\" text-anchor=\"middle\">\(HTMLReport.escape(category))</text>")
         }
-        for (seriesIndex, (name, _)) in series.enumerated() {
-            let x = left + Double(seriesIndex % 4) * 130, row = Double(seriesIndex / 4)
-            parts.append("<rect x=\"\(x)\" y=\"\(height - 30 + row * 14)\" width=\"10\" height=\"10\" fill=\"\(HTMLReport.palette[seriesIndex % HTMLReport.palette.count])\"/>")
-            parts.append("<text x=\"\(x + 14)\" y=\"\(height - 21 + row * 14)\">\(HTMLReport.escape(name))</text>")
-        }
+        for (seriesIndex, (name, _)) in series.enumerated() { parts += frame.legend(seriesIndex, name) }
         return (parts + ["</svg>"]).joined()
     }
 }
@@ -237,36 +255,28 @@ struct LineChart {
     var series: [(String, [(Double, Double)])]
 
     var svg: String {
-        let width = 560.0, height = 300.0, left = 60.0, bottom = 60.0, top = 30.0, right = 10.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = ChartFrame()
         let points = series.flatMap(\.1)
         let maxX = max(points.map(\.0).max() ?? 1, 1e-12), maxY = max((points.map(\.1).max() ?? 1) * 1.1, 1e-12)
-        func x(_ value: Double) -> Double { left + plotWidth * value / maxX }
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - value / maxY) }
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\">",
-                     "<text x=\"\(left)\" y=\"18\" style=\"font-weight:600;font-size:13px\">\(HTMLReport.escape(title))</text>"]
-        for tick in 0...4 {
-            let value = maxY * Double(tick) / 4
-            parts.append("<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(value))\" y2=\"\(y(value))\" stroke=\"#eee\"/>")
-            parts.append("<text x=\"\(left - 4)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">\(HTMLReport.format(value))</text>")
-        }
+        func x(_ value: Double) -> Double { frame.left + frame.plotWidth * value / maxX }
+        func y(_ value: Double) -> Double { frame.y(value, maximum: maxY) }
+        var parts = frame.opening(title: title, maximum: maxY)
+        let labelY = frame.height - frame.bottom + 14
         if let xLabels {
             for (index, label) in xLabels.enumerated() {
-                parts.append("<text x=\"\(x(Double(index)))\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\">\(HTMLReport.escape(label))</text>")
+                parts.append("<text x=\"\(x(Double(index)))\" y=\"\(labelY)\" text-anchor=\"middle\">\(HTMLReport.escape(label))</text>")
             }
         } else {
             for tick in 0...4 {
                 let value = maxX * Double(tick) / 4
-                parts.append("<text x=\"\(x(value))\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\">\(HTMLReport.format(value)) s</text>")
+                parts.append("<text x=\"\(x(value))\" y=\"\(labelY)\" text-anchor=\"middle\">\(HTMLReport.format(value)) s</text>")
             }
         }
         for (index, (name, values)) in series.enumerated() where !values.isEmpty {
             let color = HTMLReport.palette[index % HTMLReport.palette.count]
             let path = values.map { "\(x($0.0)),\(y($0.1))" }.joined(separator: " ")
             parts.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(path)\"/>")
-            let legendX = left + Double(index % 4) * 130, row = Double(index / 4)
-            parts.append("<rect x=\"\(legendX)\" y=\"\(height - 30 + row * 14)\" width=\"10\" height=\"10\" fill=\"\(color)\"/>")
-            parts.append("<text x=\"\(legendX + 14)\" y=\"\(height - 21 + row * 14)\">\(HTMLReport.escape(name))</text>")
+            parts += frame.legend(index, name)
         }
         return (parts + ["</svg>"]).joined()
     }
