@@ -18,8 +18,7 @@ struct BenchOrdering: AsyncParsableCommand {
     @Option(help: "Batch size (Fabric's maxMessageCount).") var maxMessageCount = 500
     @Option(help: "Batch timeout in milliseconds.") var batchTimeoutMilliseconds: UInt64 = 250
     @Flag(help: "Turn fsync off (for experiments; durability is lost).") var noFsync = false
-    @Option(help: "Directory for the nodes' data (a fresh subdirectory is made).")
-    var directory = FileManager.default.temporaryDirectory.path
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     func validate() throws {
         guard (1...9).contains(orderers), (1...16).contains(organizations), (1...16).contains(peers) else {
@@ -34,28 +33,27 @@ struct BenchOrdering: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runDirectory = directory + "/vernier-bench-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
-        var benchmark = OrderingBenchmark(directory: runDirectory)
-        benchmark.orderers = orderers
-        benchmark.organizations = organizations
-        benchmark.peersPerOrganization = peers
-        benchmark.accounts = accounts
-        benchmark.transactionsPerAccount = transactionsPerAccount
-        benchmark.batch = BatchOptions(maxMessageCount: maxMessageCount, batchTimeoutMilliseconds: batchTimeoutMilliseconds)
-        benchmark.fsync = !noFsync
-        #if DEBUG
-        print("note: debug build; use `swift run -c release vernier bench-ordering` for figures worth keeping.")
-        #endif
-        print("\(orderers) orderer(s), \(organizations) x \(peers) peers, \(accounts) accounts x \(transactionsPerAccount) tx, "
-              + "batch \(maxMessageCount) / \(batchTimeoutMilliseconds) ms, fsync \(noFsync ? "OFF" : "on")")
-        let result = try await benchmark.run()
-        print(String(format: "committed %d of %d in %.2f s; steady rate %.0f tx/s; chain height %d; peers agree: %@",
-                     result.transactions - result.failed, result.transactions, result.seconds,
-                     result.steadyTransactionsPerSecond, result.chainHeight, result.peersAgree ? "yes" : "NO"))
-        print("submit-to-commit latency: " + result.latencyMilliseconds.map { String(format: "%@ %.1f ms", $0.label, $0.value) }
-            .joined(separator: ", "))
-        if !result.peersAgree || result.failed > 0 { throw ExitCode(1) }
+        try await scratch.withScratchDirectory(prefix: "vernier-bench") { runDirectory in
+            var benchmark = OrderingBenchmark(directory: runDirectory)
+            benchmark.orderers = orderers
+            benchmark.organizations = organizations
+            benchmark.peersPerOrganization = peers
+            benchmark.accounts = accounts
+            benchmark.transactionsPerAccount = transactionsPerAccount
+            benchmark.batch = BatchOptions(maxMessageCount: maxMessageCount, batchTimeoutMilliseconds: batchTimeoutMilliseconds)
+            benchmark.fsync = !noFsync
+            #if DEBUG
+            print("note: debug build; use `swift run -c release vernier bench-ordering` for figures worth keeping.")
+            #endif
+            print("\(orderers) orderer(s), \(organizations) x \(peers) peers, \(accounts) accounts x \(transactionsPerAccount) tx, "
+                  + "batch \(maxMessageCount) / \(batchTimeoutMilliseconds) ms, fsync \(noFsync ? "OFF" : "on")")
+            let result = try await benchmark.run()
+            print(String(format: "committed %d of %d in %.2f s; steady rate %.0f tx/s; chain height %d; peers agree: %@",
+                         result.transactions - result.failed, result.transactions, result.seconds,
+                         result.steadyTransactionsPerSecond, result.chainHeight, result.peersAgree ? "yes" : "NO"))
+            print("submit-to-commit latency: " + result.latencyMilliseconds.map { String(format: "%@ %.1f ms", $0.label, $0.value) }
+                .joined(separator: ", "))
+            if !result.peersAgree || result.failed > 0 { throw ExitCode(1) }
+        }
     }
 }

@@ -15,8 +15,7 @@ struct BenchProofOfWork: AsyncParsableCommand {
     @Option(help: "Confirmations before a transaction is final.") var confirmations: UInt64 = 1
     @Option(help: "Final blocks to wait for.") var blocks = 200
     @Option(help: "Accounts sending one transaction at a time (0: no load).") var accounts = 20
-    @Option(help: "Directory for the nodes' data (a fresh subdirectory is made).")
-    var directory = FileManager.default.temporaryDirectory.path
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     func validate() throws {
         guard (1...16).contains(miners), (0...16).contains(fullNodes), intervalMilliseconds >= 10,
@@ -26,24 +25,23 @@ struct BenchProofOfWork: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runDirectory = directory + "/vernier-pow-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
-        var benchmark = ProofOfWorkBenchmark(directory: runDirectory)
-        benchmark.miners = miners
-        benchmark.fullNodes = fullNodes
-        benchmark.targetIntervalMilliseconds = intervalMilliseconds
-        benchmark.confirmations = confirmations
-        benchmark.blocks = blocks
-        benchmark.accounts = accounts
-        print("\(miners) miners, \(fullNodes) full nodes, target \(intervalMilliseconds) ms, \(confirmations) confirmation(s), \(blocks) blocks, \(accounts) accounts")
-        let result = try await benchmark.run()
-        print(String(format: "hash rate %.0f hashes/s per core", result.hashesPerSecondPerCore))
-        print(String(format: "%d final blocks: mean interval %.0f ms (target %d), coefficient of variation %.2f",
-                     result.blockCount, result.meanIntervalMilliseconds, intervalMilliseconds, result.coefficientOfVariation))
-        print(String(format: "%d transactions committed: latency mean %.3f s, p99 %.3f s", result.committed,
-                     result.meanCommitLatencySeconds, result.p99CommitLatencySeconds))
-        print("deepest reorganisation \(result.deepestReorganisation), safety violations \(result.safetyViolations), nodes agree: \(result.nodesAgree ? "yes" : "NO")")
-        if !result.nodesAgree { throw ExitCode(1) }
+        try await scratch.withScratchDirectory(prefix: "vernier-pow") { runDirectory in
+            var benchmark = ProofOfWorkBenchmark(directory: runDirectory)
+            benchmark.miners = miners
+            benchmark.fullNodes = fullNodes
+            benchmark.targetIntervalMilliseconds = intervalMilliseconds
+            benchmark.confirmations = confirmations
+            benchmark.blocks = blocks
+            benchmark.accounts = accounts
+            print("\(miners) miners, \(fullNodes) full nodes, target \(intervalMilliseconds) ms, \(confirmations) confirmation(s), \(blocks) blocks, \(accounts) accounts")
+            let result = try await benchmark.run()
+            print(String(format: "hash rate %.0f hashes/s per core", result.hashesPerSecondPerCore))
+            print(String(format: "%d final blocks: mean interval %.0f ms (target %d), coefficient of variation %.2f",
+                         result.blockCount, result.meanIntervalMilliseconds, intervalMilliseconds, result.coefficientOfVariation))
+            print(String(format: "%d transactions committed: latency mean %.3f s, p99 %.3f s", result.committed,
+                         result.meanCommitLatencySeconds, result.p99CommitLatencySeconds))
+            print("deepest reorganisation \(result.deepestReorganisation), safety violations \(result.safetyViolations), nodes agree: \(result.nodesAgree ? "yes" : "NO")")
+            if !result.nodesAgree { throw ExitCode(1) }
+        }
     }
 }
