@@ -69,14 +69,19 @@ let package = Package(
         // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
         .target(
             name: "Driver",
-            dependencies: ["LedgerCore", "Consensus", "Transport", "Node", "Report", "Monitor", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "LedgerCore", "Consensus", "Transport", "Node", "Report", "Monitor", "CVernierSystem",
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift
         ),
+        // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
+        .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
         // The command line.
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Driver", "Node", "LedgerCore",
+                "Driver", "Node", "LedgerCore", "Transport", "CVernierSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

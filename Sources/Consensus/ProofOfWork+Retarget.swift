@@ -18,7 +18,7 @@ extension ProofOfWork {
     ///
     /// Averaging targets over the window (rather than scaling the parent's) keeps the rule from
     /// over-correcting while a window still holds the intervals that caused the last step.
-    public struct RetargetRule: Sendable, Hashable {
+    public struct RetargetRule: Sendable, Hashable, Codable {
         public var targetBlockIntervalMilliseconds: UInt64
         /// The first mined block's target; see `initialTarget(hashesPerSecond:targetIntervalMilliseconds:)`.
         public var initialTarget: UInt64

@@ -17,7 +17,7 @@ extension Raft {
     }
 
     /// Tunables of a node; every queue and timer has a bound here.
-    public struct Options: Hashable, Sendable {
+    public struct Options: Hashable, Sendable, Codable {
         /// The minimum election timeout; each timeout is drawn from `[min, 2 * min)`.
         public var electionTimeoutTicks: Int
         /// How often a leader sends heartbeats.

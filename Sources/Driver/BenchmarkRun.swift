@@ -9,6 +9,8 @@ public struct NodeReport: Sendable, Hashable, Encodable {
     public var height: UInt64
     public var headHash: String
     public var stateDigest: String?
+    /// The node's operating-system process id, when nodes run as processes.
+    public var processId: Int32?
 }
 
 /// One repetition of every round, on a fresh federation.
@@ -72,6 +74,9 @@ public struct BenchmarkRun: Sendable {
     /// Scratch space for the nodes' data; removed after each repetition.
     public let dataDirectory: String
     public var transactionTimeout: Duration = .seconds(30)
+    /// With `deployment: processes`: the `vernier` executable that runs each node, and where each
+    /// node's log goes (`<directory>/<node>.log`).
+    public var nodeProcesses: ProcessDeployment?
 
     public init(configuration: BenchmarkConfiguration, baseDirectory: String, dataDirectory: String) {
         self.configuration = configuration
@@ -138,7 +143,7 @@ public struct BenchmarkRun: Sendable {
     struct Environment: Sendable {
         var accounts: AccountPool
         var context: WorkloadContext
-        var federation: InProcessFederation?
+        var federation: (any BenchmarkFederation)?
         var monitor: ResourceMonitor?
         var directory: String
 
@@ -157,7 +162,7 @@ public struct BenchmarkRun: Sendable {
         let directory = dataDirectory + "/repetition-\(repetition)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let needsLedger = configuration.rounds.contains { $0.workload != .noop }
-        let federation: InProcessFederation?
+        let federation: (any BenchmarkFederation)?
         do {
             federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
         } catch {
@@ -169,7 +174,7 @@ public struct BenchmarkRun: Sendable {
             try? FileManager.default.removeItem(atPath: directory)
             throw RunError(description: "no orderer became leader within 30 s")
         }
-        let monitor = federation.map { Self.monitor(for: $0, interval: configuration.monitor.interval) }
+        let monitor = federation.map { ResourceMonitor(nodes: $0.monitoredNodes(), interval: configuration.monitor.interval) }
         await monitor?.start()
         return Environment(accounts: accounts, context: context, federation: federation, monitor: monitor, directory: directory)
     }
@@ -180,7 +185,7 @@ public struct BenchmarkRun: Sendable {
         let monitor = environment.monitor
         var rounds: [RoundFigures] = []
         var resources: [RoundResourceReport] = []
-        let foreignThreads = Set(federation?.nodes.map(\.executor.threadID) ?? [])
+        let foreignThreads = federation?.nodeThreadIDs ?? []
         for round in configuration.rounds {
             if Task.isCancelled { break }
             let target: any BenchmarkTarget = round.workload == .noop || federation == nil
@@ -196,10 +201,12 @@ public struct BenchmarkRun: Sendable {
             }
             let runner = RoundRunner(target: target, generator: generator, accounts: environment.accounts,
                                      transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
+            await federation?.refreshCounters()
             let startPass = await monitor?.sampleNow()
             let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
             rounds.append(RoundFigures(recording: recording))
             if let monitor, let startPass {
+                await federation?.refreshCounters()
                 let endPass = await monitor.sampleNow()
                 let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
                 let samples = await monitor.samples(node: "process").filter {
@@ -219,8 +226,9 @@ public struct BenchmarkRun: Sendable {
             // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
             _ = await federation.settle(timeout: .seconds(30))
             let states = await federation.chainStates()
+            let processIds = await federation.nodeProcessIds()
             nodes = states.map { NodeReport(name: $0.address.name, height: $0.height, headHash: $0.headHash.hex,
-                                            stateDigest: $0.stateDigest?.hex) }
+                                            stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name]) }
             let keepers = states.filter { $0.stateDigest != nil }
             consistent = Set(states.map(\.headHash)).count == 1 && Set(states.map(\.height)).count == 1
                 && Set(keepers.map(\.stateDigest)).count == 1
@@ -228,37 +236,26 @@ public struct BenchmarkRun: Sendable {
         return RepetitionReport(repetition: repetition, rounds: rounds, resources: resources, nodes: nodes, consistent: consistent)
     }
 
-    /// Samples every node's thread (CPU), the shared process (memory), the node's transport
-    /// (network) and stores (disk), and the whole process as `process`.
-    static func monitor(for federation: InProcessFederation, interval: Duration) -> ResourceMonitor {
-        var nodes = federation.nodes.map { node in
-            MonitoredNode(name: node.address.name, source: .thread(tid: node.executor.threadID)) {
-                let traffic = node.traffic
-                let storage = node.storageCounters
-                return NodeCounters(bytesIn: UInt64(traffic.bytesReceived), bytesOut: UInt64(traffic.bytesSent),
-                                    diskRead: storage.bytesRead, diskWritten: storage.bytesWritten)
-            }
-        }
-        nodes.append(MonitoredNode(name: "process", source: .currentProcess))
-        return ResourceMonitor(nodes: nodes, interval: interval)
-    }
-
-    private func startFederation(genesis: GenesisConfiguration, directory: String, seed: UInt64) async throws -> InProcessFederation {
-        guard configuration.network.deployment == .inProcess else {
-            throw RunError(description: "network.deployment: processes is not supported yet (one OS process per node arrives with issue 6); use in-process")
-        }
+    private func startFederation(genesis: GenesisConfiguration, directory: String, seed: UInt64) async throws -> any BenchmarkFederation {
+        let plan: FederationPlan
         switch configuration.network.consensus {
         case .raft(let settings):
-            let plan = FederationPlan(raft: settings, network: configuration.network, genesis: genesis,
-                                      directory: directory, seed: seed)
-            return try await InProcessFederation.start(plan)
+            plan = FederationPlan(raft: settings, network: configuration.network, genesis: genesis,
+                                  directory: directory, seed: seed)
         case .proofOfWork(let settings):
-            let plan = FederationPlan(proofOfWork: settings, network: configuration.network, genesis: genesis,
-                                      directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
-            return try await InProcessFederation.start(plan)
+            plan = FederationPlan(proofOfWork: settings, network: configuration.network, genesis: genesis,
+                                  directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
         case .singleStore:
-            return try await InProcessFederation.start(FederationPlan(storeNetwork: configuration.network, genesis: genesis,
-                                                                      directory: directory, seed: seed))
+            plan = FederationPlan(storeNetwork: configuration.network, genesis: genesis, directory: directory, seed: seed)
+        }
+        switch configuration.network.deployment {
+        case .inProcess:
+            return try await InProcessFederation.start(plan)
+        case .processes:
+            guard let nodeProcesses else {
+                throw RunError(description: "network.deployment: processes needs the vernier executable and a log directory")
+            }
+            return try await ProcessFederation.start(plan, deployment: nodeProcesses)
         }
     }
 }

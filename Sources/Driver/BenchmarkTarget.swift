@@ -14,12 +14,12 @@ public protocol BenchmarkTarget: Sendable {
     func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace]
 }
 
-/// An in-process federation: each account submits to one node and listens to another (Raft: orderer
-/// `i mod orderers`, peer `i mod peers`), so load and events spread over the federation.
+/// A federation, in-process or as processes: each account submits to one node and listens to another
+/// (Raft: orderer `i mod orderers`, peer `i mod peers`), so load and events spread over the federation.
 public struct FederationTarget: BenchmarkTarget {
-    public let federation: InProcessFederation
+    public let federation: any BenchmarkFederation
 
-    public init(federation: InProcessFederation) { self.federation = federation }
+    public init(federation: any BenchmarkFederation) { self.federation = federation }
 
     public func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
         await federation.client.submit(transaction, to: federation.submitter(forAccount: account),

@@ -112,3 +112,20 @@ public struct SignatureVerifier: Sendable {
         return key
     }
 }
+
+extension Address: Codable {
+    /// Decodes an address from the 64 hexadecimal digits of its hash.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let hash = Hash256(hex: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "an address is 64 hexadecimal digits, not '\(text)'"))
+        }
+        self.init(hash: hash)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hash.hex)
+    }
+}

@@ -26,7 +26,7 @@ public enum ContractOutput: Sendable, Hashable {
 }
 
 /// The federation-wide settings fixed at genesis.
-public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable {
+public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable, Codable {
     public var chainId: String
     /// The account that registers doctors and pharmacies.
     public var regulator: Address

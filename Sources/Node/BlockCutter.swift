@@ -1,7 +1,7 @@
 public import LedgerCore
 
 /// Fabric's batch limits: a block is cut at a count, at a preferred size, or after a timeout.
-public struct BatchOptions: Sendable, Hashable {
+public struct BatchOptions: Sendable, Hashable, Codable {
     /// Cut when this many transactions wait.
     public var maxMessageCount: Int
     /// Cut before a transaction would take the batch past this many bytes.

@@ -44,6 +44,7 @@ public final class FederationClient: Sendable {
         /// The peer whose event counts for each awaited transaction.
         var listeningPeer: [Hash256: NodeAddress] = [:]
         var answers = PromiseTable<UInt64, QueryAnswer>()
+        var statuses = PromiseTable<UInt64, NodeStatus>()
         var nextQueryId: UInt64 = 1
         var stopped = false
     }
@@ -166,6 +167,33 @@ public final class FederationClient: Sendable {
         return await wait(for: requestId, in: \.answers)
     }
 
+    /// Asks `node` for its status (with the next nonce of `account` if named); nil if no answer
+    /// came within `timeout`.
+    public func status(of node: NodeAddress, account: Address? = nil, timeout: Duration) async -> NodeStatus? {
+        guard let requestId = registerStatusRequest(timeout: timeout) else { return nil }
+        endpoint.send(NodeMessage.statusRequest(requestId: requestId, account: account).frame, to: node)
+        return await wait(for: requestId, in: \.statuses)
+    }
+
+    /// Pauses or resumes mining on `node`; returns its status after the change, nil if no answer
+    /// came within `timeout`.
+    public func pauseMining(on node: NodeAddress, paused: Bool, timeout: Duration) async -> NodeStatus? {
+        guard let requestId = registerStatusRequest(timeout: timeout) else { return nil }
+        endpoint.send(NodeMessage.pauseMining(requestId: requestId, paused: paused).frame, to: node)
+        return await wait(for: requestId, in: \.statuses)
+    }
+
+    private func registerStatusRequest(timeout: Duration) -> UInt64? {
+        let deadline = clock.now.advanced(by: timeout)
+        return state.withLock { state -> UInt64? in
+            guard state.statuses.count < maximumInFlight, !state.stopped else { return nil }
+            let requestId = state.nextQueryId
+            state.nextQueryId += 1
+            _ = state.statuses.register(requestId, deadline: deadline)
+            return requestId
+        }
+    }
+
     // MARK: - Private
 
     private func wait<Key: Hashable & Sendable, Value: Sendable>(
@@ -201,6 +229,8 @@ public final class FederationClient: Sendable {
                 for (continuation, event) in ready { continuation.resume(returning: event) }
             case .queryAnswer(let requestId, let answer):
                 state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)
+            case .statusAnswer(let requestId, let status):
+                state.withLock { $0.statuses.resolve(requestId, with: status) }?.resume(returning: status)
             default:
                 continue
             }
@@ -215,9 +245,11 @@ public final class FederationClient: Sendable {
     }
 
     private func expire(at now: ContinuousClock.Instant) {
-        let (acknowledgements, commits, answers) = state.withLock { state in
-            (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now))
+        let (acknowledgements, commits, answers, statuses) = state.withLock { state in
+            (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now),
+             state.statuses.expire(at: now))
         }
+        for continuation in statuses { continuation.resume(returning: nil) }
         for continuation in acknowledgements { continuation.resume(returning: nil) }
         for continuation in commits { continuation.resume(returning: nil) }
         for continuation in answers { continuation.resume(returning: nil) }

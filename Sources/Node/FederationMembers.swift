@@ -3,7 +3,7 @@ public import Transport
 import Foundation
 
 /// Who is in a federation: orderers (with their Raft ids) and peers, named as Fabric names them.
-public struct FederationMembers: Sendable, Hashable {
+public struct FederationMembers: Sendable, Hashable, Codable {
     public let orderers: [NodeAddress]
     public let peers: [NodeAddress]
 

@@ -3,7 +3,7 @@ public import Transport
 import Foundation
 
 /// How a federation orders transactions.
-public enum FederationKind: Sendable {
+public enum FederationKind: Sendable, Codable {
     /// Raft orderers (`members.orderers`) and validating peers (`members.peers`).
     case raft
     /// Proof-of-work: miners (`members.orderers`) and full nodes (`members.peers`), all gossiping;
@@ -14,7 +14,7 @@ public enum FederationKind: Sendable {
 }
 
 /// Everything needed to start a federation: who is in it, their settings, where they keep data.
-public struct FederationPlan: Sendable {
+public struct FederationPlan: Sendable, Codable {
     public var genesis: GenesisConfiguration
     public var members: FederationMembers
     public var kind: FederationKind
@@ -54,6 +54,59 @@ extension FederationPlan {
     }
 }
 
+extension FederationPlan {
+    /// Every node of the federation, in start order: Raft orderers then peers; proof-of-work miners
+    /// then full nodes; the one store node.
+    public var nodeAddresses: [NodeAddress] {
+        switch kind {
+        case .raft, .proofOfWork: members.orderers + members.peers
+        case .store: [members.orderers[0]]
+        }
+    }
+
+    /// Creates the node at `address` on `endpoint`, opening (or recovering) its stores in
+    /// `<directory>/<name>`; the caller starts it. In-process federations and `vernier node` build
+    /// their nodes here, so both run the same federation from the same plan.
+    public func makeNode(_ address: NodeAddress, endpoint: any TransportEndpoint) throws -> any LedgerNode {
+        let path = directory + "/" + address.name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let storage = NodeStorage(directory: path, fsync: fsync)
+        switch kind {
+        case .raft:
+            if let index = members.orderers.firstIndex(of: address) {
+                return try OrdererNode(index: index, members: members, genesis: genesis, options: orderer,
+                                       storage: storage, endpoint: endpoint, seed: seed)
+            }
+            guard let index = members.peers.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
+            return try PeerNode(index: index, members: members, genesis: genesis, storage: storage, endpoint: endpoint)
+        case .proofOfWork(let options):
+            let everyone = members.orderers + members.peers
+            guard let index = everyone.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
+            var nodeOptions = options
+            nodeOptions.mines = index < members.orderers.count
+            // Miners start their nonce search in different places, as real miners do.
+            nodeOptions.firstNonce = UInt64(index) << 48
+            return try ProofOfWorkNode(address: address, network: everyone, genesis: genesis, options: nodeOptions,
+                                       storage: storage, endpoint: endpoint,
+                                       miningCoreShare: FederationPlan.miningCoreShare(miners: members.orderers.count))
+        case .store:
+            guard address == members.orderers[0] else { throw FederationPlanError.notAMember(address) }
+            return try StoreNode(address: address, genesis: genesis, storage: storage, endpoint: endpoint)
+        }
+    }
+}
+
+/// A node asked of a plan that does not name it.
+public enum FederationPlanError: Error, CustomStringConvertible {
+    case notAMember(NodeAddress)
+
+    public var description: String {
+        switch self {
+        case .notAMember(let address): "\(address) is not a node of this federation"
+        }
+    }
+}
+
 /// What one node holds at a moment: the figures a run compares across nodes at its end.
 public struct NodeChainState: Sendable, Hashable {
     public var address: NodeAddress
@@ -87,40 +140,19 @@ public final class InProcessFederation: Sendable {
     /// Creates every node's directory and stores, starts the nodes and the client.
     public static func start(_ plan: FederationPlan) async throws -> InProcessFederation {
         let network = InProcessNetwork(seed: plan.seed, links: plan.links)
-        func storage(for address: NodeAddress) throws -> NodeStorage {
-            let path = plan.directory + "/" + address.name
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return NodeStorage(directory: path, fsync: plan.fsync)
-        }
         var orderers: [OrdererNode] = []
         var peers: [PeerNode] = []
         var proofOfWorkNodes: [ProofOfWorkNode] = []
         var store: StoreNode?
-        switch plan.kind {
-        case .raft:
-            orderers = try plan.members.orderers.enumerated().map { index, address in
-                try OrdererNode(index: index, members: plan.members, genesis: plan.genesis, options: plan.orderer,
-                                storage: try storage(for: address), endpoint: network.endpoint(for: address), seed: plan.seed)
+        for address in plan.nodeAddresses {
+            let node = try plan.makeNode(address, endpoint: network.endpoint(for: address))
+            switch node {
+            case let orderer as OrdererNode: orderers.append(orderer)
+            case let peer as PeerNode: peers.append(peer)
+            case let miner as ProofOfWorkNode: proofOfWorkNodes.append(miner)
+            case let storeNode as StoreNode: store = storeNode
+            default: preconditionFailure("unknown node kind \(type(of: node))")
             }
-            peers = try plan.members.peers.enumerated().map { index, address in
-                try PeerNode(index: index, members: plan.members, genesis: plan.genesis,
-                             storage: try storage(for: address), endpoint: network.endpoint(for: address))
-            }
-        case .proofOfWork(let options):
-            let everyone = plan.members.orderers + plan.members.peers
-            proofOfWorkNodes = try everyone.enumerated().map { index, address in
-                var nodeOptions = options
-                nodeOptions.mines = index < plan.members.orderers.count
-                // Miners start their nonce search in different places, as real miners do.
-                nodeOptions.firstNonce = UInt64(index) << 48
-                return try ProofOfWorkNode(address: address, network: everyone, genesis: plan.genesis, options: nodeOptions,
-                                           storage: try storage(for: address), endpoint: network.endpoint(for: address),
-                                           miningCoreShare: FederationPlan.miningCoreShare(miners: plan.members.orderers.count))
-            }
-        case .store:
-            let address = plan.members.orderers[0]
-            store = try StoreNode(address: address, genesis: plan.genesis, storage: try storage(for: address),
-                                  endpoint: network.endpoint(for: address))
         }
         let client = FederationClient(endpoint: network.endpoint(for: NodeAddress("client0")))
         return await InProcessFederation(plan: plan, network: network, orderers: orderers, peers: peers,

@@ -1,7 +1,7 @@
 public import LedgerCore
 
 /// Bounds of a proof-of-work node's transaction pool.
-public struct MempoolOptions: Sendable, Hashable {
+public struct MempoolOptions: Sendable, Hashable, Codable {
     /// The most transactions held in all.
     public var maxTransactions: Int
     /// The most transactions held for one account; also how far ahead of the account's next

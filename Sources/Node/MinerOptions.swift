@@ -1,7 +1,7 @@
 public import Consensus
 
 /// Settings of one proof-of-work node.
-public struct MinerOptions: Sendable, Hashable {
+public struct MinerOptions: Sendable, Hashable, Codable {
     /// True for a miner; a full node validates and gossips but never mines.
     public var mines: Bool
     public var retarget: ProofOfWork.RetargetRule

@@ -29,6 +29,19 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
     case gossipBlock(Block)
     /// Proof-of-work: asks a neighbour for the block with this hash.
     case blockRequest(Hash256)
+    /// A driver asks a node for its ``NodeStatus``, with the next nonce of `account` if named.
+    case statusRequest(requestId: UInt64, account: Address?)
+    /// A node's answer to `statusRequest` or `pauseMining`.
+    case statusAnswer(requestId: UInt64, status: NodeStatus)
+    /// The driver pauses or resumes a proof-of-work miner (to settle the network before comparing
+    /// nodes); answered with `statusAnswer`. Other nodes answer and ignore it.
+    case pauseMining(requestId: UInt64, paused: Bool)
+
+    /// Whether a frame carries a driver's request to the node host (status or mining control)
+    /// rather than protocol traffic for the node itself; reads only the first two bytes.
+    public static func isHostRequest(_ frame: [UInt8]) -> Bool {
+        frame.count >= 2 && frame[0] == frameVersion && (frame[1] == 14 || frame[1] == 16)
+    }
 
     /// The frame format's version, the first byte of every frame.
     public static let frameVersion: UInt8 = 1
@@ -95,6 +108,19 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
         case .blockRequest(let hash):
             writer.write(UInt8(13))
             writer.write(hash)
+        case .statusRequest(let requestId, let account):
+            writer.write(UInt8(14))
+            writer.write(requestId)
+            writer.write(account != nil)
+            if let account { writer.write(account) }
+        case .statusAnswer(let requestId, let status):
+            writer.write(UInt8(15))
+            writer.write(requestId)
+            writer.write(status)
+        case .pauseMining(let requestId, let paused):
+            writer.write(UInt8(16))
+            writer.write(requestId)
+            writer.write(paused)
         }
     }
 
@@ -113,6 +139,13 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
         case 11: self = .gossipTransaction(try reader.read())
         case 12: self = .gossipBlock(try reader.read())
         case 13: self = .blockRequest(try reader.readHash("blockRequest.hash"))
+        case 14:
+            let requestId = try reader.readUInt64("statusRequest.requestId")
+            let account: Address? = try reader.readBool("statusRequest.hasAccount") ? try reader.read() : nil
+            self = .statusRequest(requestId: requestId, account: account)
+        case 15: self = .statusAnswer(requestId: try reader.readUInt64("statusAnswer.requestId"), status: try reader.read())
+        case 16: self = .pauseMining(requestId: try reader.readUInt64("pauseMining.requestId"),
+                                     paused: try reader.readBool("pauseMining.paused"))
         case let tag: throw .unknownTag(field: "message", tag: tag)
         }
     }

@@ -2,7 +2,7 @@ public import Consensus
 public import LedgerCore
 
 /// Settings of one orderer.
-public struct OrdererOptions: Sendable, Hashable {
+public struct OrdererOptions: Sendable, Hashable, Codable {
     public var batch: BatchOptions
     /// Wall-clock length of one Raft tick.
     public var tickMilliseconds: UInt64

@@ -1,7 +1,7 @@
 internal import LedgerCore
 
 /// How a one-way link between two nodes behaves: its delay, the spread of that delay, and its loss.
-public struct LinkSettings: Hashable, Sendable {
+public struct LinkSettings: Hashable, Sendable, Codable {
     /// The one-way delay added to every frame; not negative.
     public var latency: Duration
     /// The largest deviation from `latency`: each frame's delay is uniform in

@@ -22,3 +22,19 @@ public struct NodeAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         lhs.name < rhs.name
     }
 }
+
+extension NodeAddress: Codable {
+    /// Decodes an address from its name, refusing an empty one.
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard !name.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a node address needs a name"))
+        }
+        self.init(name)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}

@@ -39,6 +39,18 @@ struct Run: AsyncParsableCommand {
                                      baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                      dataDirectory: dataDirectory)
         benchmark.transactionTimeout = .milliseconds(Int64(transactionTimeoutSeconds * 1000))
+        // Node processes log into the run's directory from the start, so it exists before the run
+        // (and keeps the logs when the run fails).
+        let directory: String?
+        if configuration.network.deployment == .processes {
+            let created = try ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
+            directory = created
+            benchmark.nodeProcesses = ProcessDeployment(executable: ProcessDeployment.currentExecutable(),
+                                                        logDirectory: created + "/nodes")
+            print("node logs: \(created)/nodes\n")
+        } else {
+            directory = nil
+        }
         let interactive = isatty(STDOUT_FILENO) == 1
         let progress: @Sendable (RoundProgress) -> Void = { state in
             if interactive {
@@ -56,15 +68,16 @@ struct Run: AsyncParsableCommand {
             interruption.remove()
             if interactive { print("") }
             printToStandardError("vernier run: \(error)")
+            if let directory { printToStandardError("vernier run: node logs are in \(directory)/nodes") }
             throw ExitCode(3)
         }
         interruption.remove()
         if interactive { print("") }
-        let directory = try ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
-        try ResultsDirectory.write(report, to: directory)
+        let resultsDirectory = try directory ?? ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
+        try ResultsDirectory.write(report, to: resultsDirectory)
         ResultsDirectory.markLatest(root: results, benchmark: configuration.name, runId: runId)
         print(ResultTable.render(report))
-        print("\nresults: \(directory)/run.json")
+        print("\nresults: \(resultsDirectory)/run.json")
         if !report.consistent {
             printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
             throw ExitCode(1)

@@ -1,0 +1,13 @@
+// Linux calls that Swift cannot reach directly because their C declarations are variadic.
+#ifndef VERNIER_SYSTEM_H
+#define VERNIER_SYSTEM_H
+
+/// Asks the kernel to send `signal` to the calling process when its parent thread exits
+/// (Linux prctl PR_SET_PDEATHSIG). Returns 0, or -1 with errno set; elsewhere returns -1.
+int vernier_set_parent_death_signal(int signal);
+
+/// Creates a pipe whose two ends close on exec (pipe2 with O_CLOEXEC), so that no other child
+/// inherits them. Returns 0, or -1 with errno set.
+int vernier_pipe_close_on_exec(int ends[2]);
+
+#endif

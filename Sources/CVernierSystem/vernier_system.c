@@ -1,0 +1,29 @@
+#define _GNU_SOURCE
+#include "vernier_system.h"
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+int vernier_set_parent_death_signal(int signal) {
+#ifdef __linux__
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0UL, 0UL, 0UL);
+#else
+    (void)signal;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int vernier_pipe_close_on_exec(int ends[2]) {
+#ifdef __linux__
+    return pipe2(ends, O_CLOEXEC);
+#else
+    if (pipe(ends) != 0) return -1;
+    fcntl(ends[0], F_SETFD, FD_CLOEXEC);
+    fcntl(ends[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
