@@ -96,6 +96,9 @@ let package = Package(
             name: "DriverTests", dependencies: ["Driver", "Node", "LedgerCore", "Transport", "Consensus", "Report"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
-        .testTarget(name: "VernierTests", dependencies: ["vernier"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "VernierTests", dependencies: ["vernier", "Driver", "Node", "LedgerCore", "Transport"],
+            swiftSettings: strictSwift
+        ),
     ]
 )

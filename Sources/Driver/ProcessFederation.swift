@@ -56,6 +56,7 @@ public final class ProcessFederation: BenchmarkFederation {
     private let clientEndpoint: TCPEndpoint
     private let launcher: NodeLauncher
     private let configurationPaths: [NodeAddress: String]
+    private let ports: [NodeAddress: Int]
     private let running = Mutex<[NodeAddress: SpawnedNode]>([:])
     private let counters = Mutex<[NodeAddress: NodeStatus]>([:])
     private let submitters: [NodeAddress]
@@ -64,7 +65,8 @@ public final class ProcessFederation: BenchmarkFederation {
     private let statusTimeout: Duration = .seconds(2)
 
     private init(plan: FederationPlan, deployment: ProcessDeployment, clientEndpoint: TCPEndpoint, launcher: NodeLauncher,
-                 configurationPaths: [NodeAddress: String], spawned: [NodeAddress: SpawnedNode]) {
+                 configurationPaths: [NodeAddress: String], ports: [NodeAddress: Int], spawned: [NodeAddress: SpawnedNode]) {
+        self.ports = ports
         self.plan = plan
         self.deployment = deployment
         self.clientEndpoint = clientEndpoint
@@ -146,7 +148,7 @@ public final class ProcessFederation: BenchmarkFederation {
             throw RunError(description: "the driver's client could not start: \(error)")
         }
         return ProcessFederation(plan: plan, deployment: deployment, clientEndpoint: clientEndpoint, launcher: launcher,
-                                 configurationPaths: configurationPaths, spawned: spawned)
+                                 configurationPaths: configurationPaths, ports: ports, spawned: spawned)
     }
 
     /// The transport's view of the members: keys and listen addresses.
@@ -284,6 +286,9 @@ public final class ProcessFederation: BenchmarkFederation {
     }
 
     // MARK: Faults (tests and fault rounds)
+
+    /// The loopback port a node listens on.
+    public func port(of address: NodeAddress) -> Int? { ports[address] }
 
     /// Sends `signal` to a node's process (SIGKILL to crash it); false if it is not running.
     @discardableResult

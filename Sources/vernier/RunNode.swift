@@ -66,7 +66,7 @@ struct RunNode: AsyncParsableCommand {
                 address: configuration.node, identity: identity,
                 listen: TCPListenAddress(host: configuration.listenHost, port: configuration.listenPort),
                 directory: ProcessFederation.directory(members), links: configuration.plan.links,
-                seed: configuration.plan.seed ^ UInt64(truncatingIfNeeded: name.hashValue & 0), logger: logger)
+                seed: configuration.plan.seed &+ UInt64(configuration.plan.nodeAddresses.firstIndex(of: configuration.node) ?? 0), logger: logger)
             endpointConfiguration.frameValidator = { bytes in
                 do {
                     _ = try NodeMessage(frame: bytes)

@@ -1,0 +1,186 @@
+import Driver
+import Foundation
+import LedgerCore
+import Node
+import Testing
+import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Federations of real node processes on loopback, started by the driver from the built executable.
+@Suite("Process deployment (end to end)", .serialized)
+struct ProcessDeploymentTests {
+    /// A scratch directory for one test's data and logs.
+    static func scratch(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/vernier-\(name)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func deployment(_ directory: String) throws -> ProcessDeployment {
+        ProcessDeployment(executable: try ValidateCommandTests.executable().path, logDirectory: directory + "/nodes",
+                          startTimeout: .seconds(60), stopGrace: .seconds(10))
+    }
+
+    /// Whether a process id still names a live (not zombie) process.
+    static func isAlive(_ processId: Int32) -> Bool {
+        guard kill(processId, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(processId)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)]
+        return state != "Z" && state != "X"
+    }
+
+    /// A Raft plan: `orderers` orderers, two organisations of two peers, short batches.
+    static func raftPlan(directory: String, orderers: Int, electionTimeoutTicks: Int, seed: UInt64) -> FederationPlan {
+        let regulator = SigningAccount.deterministic(seed: seed, index: 0)
+        return FederationPlan(
+            genesis: GenesisConfiguration(chainId: "process-test", regulator: regulator.address),
+            members: FederationMembers(orderers: orderers, organizations: [("org1", 2), ("org2", 2)]),
+            orderer: OrdererOptions(batch: BatchOptions(maxMessageCount: 50, batchTimeoutMilliseconds: 50), tickMilliseconds: 100,
+                                    raft: .init(electionTimeoutTicks: electionTimeoutTicks, heartbeatIntervalTicks: 1,
+                                                maxUncommittedEntries: 256)),
+            directory: directory + "/data", fsync: true, seed: seed)
+    }
+
+    /// The Raft leader is killed with SIGKILL mid-round: the round still finishes, its failures are
+    /// counted by class, a new leader serves within two election timeouts, and the killed orderer,
+    /// restarted on its data directory, catches up to the same chain as everyone else.
+    @Test func killedLeaderIsReplacedAndCatchesUpAfterRestart() async throws {
+        let directory = try Self.scratch("leader-kill")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let electionTimeoutTicks = 10  // 1 s at 100 ms ticks
+        let plan = Self.raftPlan(directory: directory, orderers: 3, electionTimeoutTicks: electionTimeoutTicks, seed: 21)
+        let federation = try await ProcessFederation.start(plan, deployment: try Self.deployment(directory))
+        var stopped = false
+        defer { if !stopped { Task { await federation.stop() } } }
+        let firstLeader = try #require(await federation.awaitLeader(timeout: .seconds(30)))
+
+        let accounts = AccountPool(seed: 21, count: 40, window: 2)
+        let context = WorkloadContext(seed: 21, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
+        let generator = WorkloadGenerator(workload: .simpleOpen(SimpleArguments()), context: context)
+        let target = FederationTarget(federation: federation)
+        let runner = RoundRunner(target: target, generator: generator, accounts: accounts, transactionTimeout: .seconds(8))
+        let round = Task { await runner.run(label: "open", length: .seconds(8), schedule: FixedRateSchedule(tps: 150)) }
+
+        try await Task.sleep(for: .seconds(2))
+        let clock = ContinuousClock()
+        let killedAt = clock.now
+        #expect(await federation.signal(SIGKILL, to: firstLeader))
+        #expect(await federation.exit(of: firstLeader) == .signalled(SIGKILL))
+        var newLeader: NodeAddress?
+        while clock.now - killedAt < .seconds(10) {
+            if let leader = await federation.leader(), leader != firstLeader {
+                newLeader = leader
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let failover = clock.now - killedAt
+        #expect(newLeader != nil)
+        // Two election timeouts, plus the time to ask every orderer for its role once.
+        #expect(failover < .milliseconds(2 * 100 * electionTimeoutTicks + 500), "new leader after \(failover)")
+
+        let recording = await round.value
+        let figures = RoundFigures(recording: recording)
+        #expect(figures.succeeded > 0)
+        #expect(figures.succeeded + figures.failed == recording.records.count)
+        #expect(figures.failures.values.reduce(0, +) == figures.failed)
+        // Most of the round committed despite the crash: only what the dead leader held is lost.
+        #expect(Double(figures.succeeded) >= 0.5 * Double(recording.records.count), "\(figures.failures)")
+
+        try await federation.restart(firstLeader)
+        #expect(await federation.settle(timeout: .seconds(30)))
+        var caughtUp = false
+        var states: [NodeChainState] = []
+        let deadline = clock.now.advanced(by: .seconds(30))
+        while clock.now < deadline {
+            states = await federation.chainStates()
+            let orderers = states.filter { plan.members.orderers.contains($0.address) }
+            let peers = states.filter { plan.members.peers.contains($0.address) }
+            if states.count == plan.nodeAddresses.count, Set(orderers.map(\.headHash)).count == 1,
+               Set(peers.map(\.headHash)) == Set(orderers.map(\.headHash)), Set(peers.map(\.stateDigest)).count == 1 {
+                caughtUp = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(caughtUp, "\(states)")
+        let processIds = await federation.nodeProcessIds()
+        await federation.stop()
+        stopped = true
+        for (name, processId) in processIds {
+            #expect(!Self.isAlive(processId), "\(name) (process \(processId)) outlived stop()")
+        }
+    }
+
+    /// Bytes that are not a frame, a frame cut short, a frame longer than the limit and a hello from
+    /// a stranger each lose their connection, and the node goes on answering its members.
+    @Test func badFramesAndStrangersAreRefusedAndTheNodeKeepsServing() async throws {
+        let directory = try Self.scratch("bad-frames")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let regulator = SigningAccount.deterministic(seed: 5, index: 0)
+        let plan = FederationPlan(genesis: GenesisConfiguration(chainId: "bad-frames", regulator: regulator.address),
+                                  members: FederationMembers(ordering: [NodeAddress("store0")], organizations: []),
+                                  kind: .store, directory: directory + "/data", fsync: false, seed: 5)
+        let federation = try await ProcessFederation.start(plan, deployment: try Self.deployment(directory))
+        defer { Task { await federation.stop() } }
+        let store = NodeAddress("store0")
+        let port = try #require(federation.port(of: store))
+        #expect(await federation.client.status(of: store, timeout: .seconds(5)) != nil)
+
+        let attempts: [(String, [UInt8])] = [
+            ("garbage", Array("GET / HTTP/1.1\r\nHost: vernier\r\n\r\n".utf8)),
+            ("truncated", [0, 0, 0, 100, 1, 2, 3]),
+            ("oversized", [0xff, 0xff, 0xff, 0xf0] + [UInt8](repeating: 7, count: 64)),
+            ("unknown kind", [0, 0, 0, 2, 1, 0xee]),
+        ]
+        for (label, bytes) in attempts {
+            let closed = try RawConnection.sendAndAwaitClose(bytes, port: port, timeout: .seconds(10))
+            #expect(closed, "the node kept a connection that sent \(label)")
+            #expect(await federation.client.status(of: store, timeout: .seconds(5)) != nil, "the node stopped serving after \(label)")
+        }
+        let log = try String(contentsOfFile: directory + "/nodes/store0.log", encoding: .utf8)
+        #expect(!log.isEmpty)
+        #expect(await federation.exit(of: store) == nil, "the node died: \(log)")
+    }
+}
+
+/// A plain TCP client for feeding a node bytes no endpoint would send.
+enum RawConnection {
+    /// Connects to `127.0.0.1:port`, writes `bytes` and half-closes nothing; true when the node
+    /// closes the connection within `timeout`.
+    static func sendAndAwaitClose(_ bytes: [UInt8], port: Int, timeout: Duration) throws -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXFailure(operation: "socket") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXFailure(operation: "connect") }
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while clock.now < deadline {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { return true }          // orderly close
+            if count < 0 { return errno == ECONNRESET }  // reset: also closed
+            // The node may first send its own hello; keep reading until it closes.
+        }
+        return false
+    }
+
+    struct POSIXFailure: Error, CustomStringConvertible {
+        let operation: String
+        let code = errno
+        var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
+    }
+}
