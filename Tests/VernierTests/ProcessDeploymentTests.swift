@@ -184,3 +184,124 @@ enum RawConnection {
         var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
     }
 }
+
+/// `vernier run` with `deployment: processes`, as a user runs it.
+@Suite("vernier run with node processes (end to end)", .serialized)
+struct ProcessRunCommandTests {
+    static func benchmark(name: String, consensus: String, rounds: String, directory: String) throws -> String {
+        let text = """
+            name: \(name)
+            seed: 7
+            network:
+              deployment: processes
+              \(consensus)
+              organizations:
+                - { name: org1, peers: 2 }
+            accounts: 10
+            monitor: { interval: 250ms }
+            rounds:
+            \(rounds)
+            """
+        let path = directory + "/\(name).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let openAndQuery = """
+          - label: open
+            txNumber: 60
+            rateControl: { type: fixed-rate, opts: { tps: 30 } }
+            workload: { module: simple/open, arguments: { numberOfAccounts: 60 } }
+          - label: query
+            txNumber: 60
+            rateControl: { type: fixed-rate, opts: { tps: 30 } }
+            workload: { module: simple/query, arguments: { numberOfAccounts: 60 } }
+        """
+
+    /// The node processes a run left, found by their command line naming the run's data directory.
+    static func nodeProcesses(mentioning marker: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { processId in
+            guard ProcessDeploymentTests.isAlive(processId),
+                  let data = FileManager.default.contents(atPath: "/proc/\(processId)/cmdline") else { return false }
+            let commandLine = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return commandLine.contains(" node ") && commandLine.contains(marker)
+        }
+    }
+
+    /// Raft with three orderers runs end to end as processes: every node agrees, run.json names each
+    /// node's process id, each node logged to its file, and no node is left running.
+    @Test func raftRunsAsProcessesAndLeavesNoNode() throws {
+        let directory = try ProcessDeploymentTests.scratch("run-processes")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try Self.benchmark(name: "processes-raft", consensus: "consensus: raft\n  raft: { orderers: 3 }",
+                                      rounds: Self.openAndQuery, directory: directory)
+        let run = try ValidateCommandTests.run(["run", file, "--results", directory + "/Results"])
+        #expect(run.status == 0, "\(run.standardOutput)\n\(run.standardError)")
+        let runDirectory = directory + "/Results/processes-raft/latest"
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runDirectory + "/run.json"))) as? [String: Any]
+        let repetitions = try #require(report?["repetitions"] as? [[String: Any]])
+        let nodes = try #require(repetitions.first?["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 5)
+        #expect(repetitions.first?["consistent"] as? Bool == true)
+        for node in nodes {
+            let name = try #require(node["name"] as? String)
+            let processId = try #require(node["processId"] as? Int)
+            #expect(!ProcessDeploymentTests.isAlive(Int32(processId)), "\(name) still runs")
+            #expect(FileManager.default.fileExists(atPath: runDirectory + "/nodes/\(name).log"))
+        }
+        #expect(Self.nodeProcesses(mentioning: "processes-raft").isEmpty)
+    }
+
+    /// A driver killed with SIGKILL cannot stop its nodes; they stop themselves.
+    @Test func nodesDieWithAKilledDriver() async throws {
+        let directory = try ProcessDeploymentTests.scratch("driver-kill")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rounds = """
+              - label: open
+                txNumber: 3000
+                rateControl: { type: fixed-rate, opts: { tps: 50 } }
+                workload: { module: simple/open, arguments: { numberOfAccounts: 3000 } }
+            """
+        let file = try Self.benchmark(name: "driver-kill", consensus: "consensus: raft\n  raft: { orderers: 1 }",
+                                      rounds: rounds, directory: directory)
+        let driver = Process()
+        driver.executableURL = try ValidateCommandTests.executable()
+        driver.arguments = ["run", file, "--results", directory + "/Results"]
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        // Wait until the driver's nodes run (their data directory names the driver's run).
+        let clock = ContinuousClock()
+        var children: [Int32] = []
+        let deadline = clock.now.advanced(by: .seconds(60))
+        while clock.now < deadline {
+            children = Self.childProcesses(of: driver.processIdentifier)
+            if children.count >= 3 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(children.count == 3, "the driver started \(children.count) nodes")
+        try await Task.sleep(for: .seconds(1))
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
+        let gone = clock.now.advanced(by: .seconds(10))
+        while clock.now < gone, children.contains(where: ProcessDeploymentTests.isAlive) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        for child in children {
+            #expect(!ProcessDeploymentTests.isAlive(child), "node process \(child) outlived its killed driver")
+            if ProcessDeploymentTests.isAlive(child) { kill(child, SIGKILL) }
+        }
+    }
+
+    /// Live processes whose parent is `parent`.
+    static func childProcesses(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { processId in
+            guard let stat = try? String(contentsOfFile: "/proc/\(processId)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent && ProcessDeploymentTests.isAlive(processId)
+        }
+    }
+}
