@@ -250,7 +250,8 @@ struct ProcessRunCommandTests {
             #expect(!ProcessDeploymentTests.isAlive(Int32(processId)), "\(name) still runs")
             #expect(FileManager.default.fileExists(atPath: runDirectory + "/nodes/\(name).log"))
         }
-        #expect(Self.nodeProcesses(mentioning: "processes-raft").isEmpty)
+        let runId = try #require(report?["runId"] as? String)
+        #expect(Self.nodeProcesses(mentioning: "vernier-\(runId)/").isEmpty)
     }
 
     /// A driver killed with SIGKILL cannot stop its nodes; they stop themselves.
