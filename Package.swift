@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "vernier", targets: ["vernier"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "NetworkTransport", targets: ["NetworkTransport"]),
         .library(name: "Node", targets: ["Node"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Driver", targets: ["Driver"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure, deterministic ledger rules: codec, transactions, blocks, world state, contracts.
@@ -46,6 +48,17 @@ let package = Package(
         .target(
             name: "Transport",
             dependencies: ["LedgerCore"],
+            swiftSettings: strictSwift
+        ),
+        // Frames between processes: TCP over SwiftNIO, length-prefixed frames, members authenticated by signed challenge.
+        .target(
+            name: "NetworkTransport",
+            dependencies: [
+                "Transport", "LedgerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         // Node roles (orderer, peer), their pure cores and shells, the block store and the Raft log.
@@ -70,7 +83,8 @@ let package = Package(
         .target(
             name: "Driver",
             dependencies: [
-                "LedgerCore", "Consensus", "Transport", "Node", "Report", "Monitor", "CVernierSystem",
+                "LedgerCore", "Consensus", "Transport", "NetworkTransport", "Node", "Report", "Monitor", "CVernierSystem",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
@@ -81,7 +95,8 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Driver", "Node", "LedgerCore", "Transport", "CVernierSystem",
+                "Driver", "Node", "LedgerCore", "Transport", "NetworkTransport", "CVernierSystem",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -90,6 +105,16 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "NetworkTransportTests",
+            dependencies: [
+                "NetworkTransport", "Transport", "LedgerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor"], swiftSettings: strictSwift),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSwift),
         .testTarget(
@@ -97,7 +122,11 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
         .testTarget(
-            name: "VernierTests", dependencies: ["vernier", "Driver", "Node", "LedgerCore", "Transport"],
+            name: "VernierTests",
+            dependencies: [
+                "vernier", "Driver", "Node", "LedgerCore", "Transport", "NetworkTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
     ]

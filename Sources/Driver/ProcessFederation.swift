@@ -4,7 +4,7 @@ public import Node
 public import Transport
 import Foundation
 import Logging
-import NetworkTransport
+public import NetworkTransport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +58,7 @@ public final class ProcessFederation: BenchmarkFederation {
     private let configurationPaths: [NodeAddress: String]
     private let ports: [NodeAddress: Int]
     private let running = Mutex<[NodeAddress: SpawnedNode]>([:])
-    private let counters = Mutex<[NodeAddress: NodeStatus]>([:])
+    private let latestStatuses = StatusCache()
     private let submitters: [NodeAddress]
     private let listeners: [NodeAddress]
     private let clientTask: Task<Void, Never>
@@ -137,11 +137,13 @@ public final class ProcessFederation: BenchmarkFederation {
             throw RunError(description: "starting the node processes failed: \(error)")
         }
         let clientEndpoint: TCPEndpoint
+        var clientLogger = Logger(label: "vernier.client")
+        clientLogger.logLevel = .warning
         do {
             clientEndpoint = try await TCPEndpoint.start(TCPEndpointConfiguration(
                 address: driverAddress, identity: driverIdentity, listen: nil,
                 directory: Self.directory(members), links: plan.links, seed: plan.seed,
-                logger: Logger(label: "vernier.client")))
+                logger: clientLogger))
         } catch {
             for node in spawned.values { _ = await launcher.stop(node.processId, grace: deployment.stopGrace) }
             launcher.shutdown()
@@ -152,7 +154,7 @@ public final class ProcessFederation: BenchmarkFederation {
     }
 
     /// The transport's view of the members: keys and listen addresses.
-    static func directory(_ members: [NodeProcessConfiguration.Member]) -> [NodeAddress: TCPMember] {
+    public static func directory(_ members: [NodeProcessConfiguration.Member]) -> [NodeAddress: TCPMember] {
         Dictionary(uniqueKeysWithValues: members.map { member in
             let listen = member.host.flatMap { host in member.port.map { TCPListenAddress(host: host, port: $0) } }
             return (member.name, TCPMember(publicKey: NodeProcessConfiguration.bytes(fromHex: member.publicKey) ?? [], listen: listen))
@@ -170,10 +172,11 @@ public final class ProcessFederation: BenchmarkFederation {
         return await client.status(of: listener, account: address, timeout: statusTimeout)?.nextNonce
     }
 
-    /// The orderer that leads in the highest term among those that answer, if any leads.
-    public func leader() async -> NodeAddress? {
+    /// The orderer that leads in the highest term among those that answer within `timeout` (a
+    /// crashed orderer never answers), if any leads.
+    public func leader(timeout: Duration = .milliseconds(250)) async -> NodeAddress? {
         var best: (term: UInt64, address: NodeAddress)?
-        for (address, status) in await statuses(of: plan.members.orderers) where status.raftRole == .leader {
+        for (address, status) in await statuses(of: plan.members.orderers, timeout: timeout) where status.raftRole == .leader {
             if best == nil || status.term > best!.term { best = (status.term, address) }
         }
         return best?.address
@@ -250,8 +253,8 @@ public final class ProcessFederation: BenchmarkFederation {
         let processes = running.withLock { $0 }
         for address in addresses {
             guard let process = processes[address] else { continue }
-            monitored.append(MonitoredNode(name: address.name, source: .process(pid: process.processId)) { [counters] in
-                let status = counters.withLock { $0[address] }
+            monitored.append(MonitoredNode(name: address.name, source: .process(pid: process.processId)) { [latestStatuses] in
+                let status = latestStatuses.status(of: address)
                 return NodeCounters(bytesIn: status?.bytesReceived ?? 0, bytesOut: status?.bytesSent ?? 0,
                                     diskRead: status?.diskReadBytes ?? 0, diskWritten: status?.diskWrittenBytes ?? 0)
             })
@@ -290,6 +293,12 @@ public final class ProcessFederation: BenchmarkFederation {
     /// The loopback port a node listens on.
     public func port(of address: NodeAddress) -> Int? { ports[address] }
 
+    /// A node's compressed public key in hexadecimal, as its members know it.
+    public func publicKeyHex(of address: NodeAddress) -> String? {
+        guard let path = configurationPaths[address], let configuration = try? NodeProcessConfiguration.load(path: path) else { return nil }
+        return configuration.members.first { $0.name == address }?.publicKey
+    }
+
     /// Sends `signal` to a node's process (SIGKILL to crash it); false if it is not running.
     @discardableResult
     public func signal(_ signal: Int32, to address: NodeAddress) async -> Bool {
@@ -318,16 +327,17 @@ public final class ProcessFederation: BenchmarkFederation {
     }
 
     /// The status of each node that answered, updating the counters the monitor reads.
-    public func statuses(of nodes: [NodeAddress]) async -> [NodeAddress: NodeStatus] {
+    public func statuses(of nodes: [NodeAddress], timeout: Duration? = nil) async -> [NodeAddress: NodeStatus] {
+        let timeout = timeout ?? statusTimeout
         let answers = await withTaskGroup(of: (NodeAddress, NodeStatus?).self) { group in
             for node in nodes {
-                group.addTask { [client, statusTimeout] in (node, await client.status(of: node, timeout: statusTimeout)) }
+                group.addTask { [client] in (node, await client.status(of: node, timeout: timeout)) }
             }
             var answers: [NodeAddress: NodeStatus] = [:]
             for await (node, status) in group { if let status { answers[node] = status } }
             return answers
         }
-        counters.withLock { counters in counters.merge(answers) { _, new in new } }
+        latestStatuses.update(answers)
         return answers
     }
 
@@ -342,5 +352,18 @@ public final class ProcessFederation: BenchmarkFederation {
     private func proofOfWorkTipCount() async -> Int {
         let statuses = await statuses(of: addresses)
         return statuses.count == addresses.count ? Set(statuses.values.map(\.headHash)).count : Int.max
+    }
+}
+
+/// The last status each node reported, read by the resource monitor's sampling thread.
+private final class StatusCache: Sendable {
+    private let statuses = Mutex<[NodeAddress: NodeStatus]>([:])
+
+    func status(of address: NodeAddress) -> NodeStatus? {
+        statuses.withLock { $0[address] }
+    }
+
+    func update(_ answers: [NodeAddress: NodeStatus]) {
+        statuses.withLock { $0.merge(answers) { _, new in new } }
     }
 }

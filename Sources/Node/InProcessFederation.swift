@@ -114,6 +114,13 @@ public struct NodeChainState: Sendable, Hashable {
     public var headHash: Hash256
     /// Nodes that keep the world state only (not Raft orderers).
     public var stateDigest: Hash256?
+
+    public init(address: NodeAddress, height: UInt64, headHash: Hash256, stateDigest: Hash256?) {
+        self.address = address
+        self.height = height
+        self.headHash = headHash
+        self.stateDigest = stateDigest
+    }
 }
 
 /// A federation inside this process, each node on its own thread, talking through an in-process

@@ -67,7 +67,7 @@ struct RunNode: AsyncParsableCommand {
                 listen: TCPListenAddress(host: configuration.listenHost, port: configuration.listenPort),
                 directory: ProcessFederation.directory(members), links: configuration.plan.links,
                 seed: configuration.plan.seed &+ UInt64(configuration.plan.nodeAddresses.firstIndex(of: configuration.node) ?? 0), logger: logger)
-            endpointConfiguration.frameValidator = { bytes in
+            endpointConfiguration.frameValidator = { (bytes: [UInt8]) -> String? in
                 do {
                     _ = try NodeMessage(frame: bytes)
                     return nil
@@ -83,8 +83,9 @@ struct RunNode: AsyncParsableCommand {
             printToStandardError("vernier node \(name): \(error)")
             throw ExitCode(3)
         }
-        print("\(NodeProcessConfiguration.readinessPrefix) name=\(name) port=\(endpoint.listeningPort ?? configuration.listenPort) pid=\(getpid())")
-        fflush(stdout)
+        // One unbuffered write, so the driver sees the whole line at once.
+        let readiness = "\(NodeProcessConfiguration.readinessPrefix) name=\(name) port=\(endpoint.listeningPort ?? configuration.listenPort) pid=\(getpid())\n"
+        FileHandle.standardOutput.write(Data(readiness.utf8))
         logger.info("ready on \(configuration.listenHost):\(configuration.listenPort), data in \(configuration.plan.directory)/\(name)")
 
         // Also stop if the parent changes (a belt to the parent-death signal's braces).

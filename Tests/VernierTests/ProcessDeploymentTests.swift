@@ -1,6 +1,8 @@
 import Driver
 import Foundation
 import LedgerCore
+import Logging
+import NetworkTransport
 import Node
 import Testing
 import Transport
@@ -62,7 +64,7 @@ struct ProcessDeploymentTests {
         let generator = WorkloadGenerator(workload: .simpleOpen(SimpleArguments()), context: context)
         let target = FederationTarget(federation: federation)
         let runner = RoundRunner(target: target, generator: generator, accounts: accounts, transactionTimeout: .seconds(8))
-        let round = Task { await runner.run(label: "open", length: .seconds(8), schedule: FixedRateSchedule(tps: 150)) }
+        let round = Task { await runner.run(label: "open", length: .duration(.seconds(8)), schedule: FixedRateSchedule(tps: 150)) }
 
         try await Task.sleep(for: .seconds(2))
         let clock = ContinuousClock()
@@ -88,7 +90,7 @@ struct ProcessDeploymentTests {
         #expect(figures.succeeded + figures.failed == recording.records.count)
         #expect(figures.failures.values.reduce(0, +) == figures.failed)
         // Most of the round committed despite the crash: only what the dead leader held is lost.
-        #expect(Double(figures.succeeded) >= 0.5 * Double(recording.records.count), "\(figures.failures)")
+        #expect(Double(figures.succeeded) >= 0.5 * Double(recording.records.count), "failures: \(figures.failures)")
 
         try await federation.restart(firstLeader)
         #expect(await federation.settle(timeout: .seconds(30)))
@@ -141,8 +143,37 @@ struct ProcessDeploymentTests {
             #expect(closed, "the node kept a connection that sent \(label)")
             #expect(await federation.client.status(of: store, timeout: .seconds(5)) != nil, "the node stopped serving after \(label)")
         }
+        // Strangers speak the protocol but are not members: one with an unknown name, one that
+        // claims the driver's name without its key. Neither is answered, and the node says why.
+        let members = ProcessFederation.directory([
+            NodeProcessConfiguration.Member(name: store, publicKey: try #require(federation.publicKeyHex(of: store)),
+                                            host: "127.0.0.1", port: port)])
+        for (name, reason) in [("intruder", "not a member"), (ProcessFederation.driverAddress.name, "bad signature")] {
+            var logger = Logger(label: "test.stranger")
+            logger.logLevel = .critical
+            let stranger = try await TCPEndpoint.start(TCPEndpointConfiguration(
+                address: NodeAddress(name), identity: SigningAccount.deterministic(seed: 999, index: 1), listen: nil,
+                directory: members, links: LinkSettings(), seed: 1, logger: logger))
+            stranger.send(NodeMessage.statusRequest(requestId: 1, account: nil).frame, to: store)
+            var answered = false
+            let deadline = ContinuousClock.now.advanced(by: .seconds(3))
+            let listening = Task { for await _ in stranger.inbox { return true }; return false }
+            while ContinuousClock.now < deadline, !answered {
+                try await Task.sleep(for: .milliseconds(100))
+                answered = stranger.counters.framesReceived > 0
+            }
+            listening.cancel()
+            await stranger.shutdown()
+            #expect(!answered, "the node answered a stranger calling itself \(name)")
+            let log = try String(contentsOfFile: directory + "/nodes/store0.log", encoding: .utf8)
+            #expect(log.contains(reason), "the node's log does not say '\(reason)'")
+            #expect(await federation.client.status(of: store, timeout: .seconds(5)) != nil, "the node stopped serving after \(name)")
+        }
         let log = try String(contentsOfFile: directory + "/nodes/store0.log", encoding: .utf8)
-        #expect(!log.isEmpty)
+        // Each refusal is logged with its reason.
+        for reason in ["over the limit", "unknown frame kind", "handshake timeout"] {
+            #expect(log.contains(reason), "the node's log does not say '\(reason)'")
+        }
         #expect(await federation.exit(of: store) == nil, "the node died: \(log)")
     }
 }
