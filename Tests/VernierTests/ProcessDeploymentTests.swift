@@ -86,6 +86,7 @@ struct ProcessDeploymentTests {
 
         let recording = await round.value
         let figures = RoundFigures(recording: recording)
+        print("leader \(firstLeader) killed: \(newLeader.map(\.name) ?? "no one") leads after \(failover); round: \(figures.succeeded) committed, failures \(figures.failures)")
         #expect(figures.succeeded > 0)
         #expect(figures.succeeded + figures.failed == recording.records.count)
         #expect(figures.failures.values.reduce(0, +) == figures.failed)
