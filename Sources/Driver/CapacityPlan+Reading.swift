@@ -65,7 +65,7 @@ extension CapacityPlan {
                     return (path, loaded.configuration)
                 } catch let errors as ConfigurationErrors {
                     benchmarkErrors = errors
-                    benchmarkValue.report("the benchmark file \(path) is invalid (its errors follow)")
+                    benchmarkValue.report("cannot use the benchmark file \(path): see its errors below")
                     return nil
                 } catch {
                     benchmarkValue.report("cannot load the benchmark file \(path): \(error)")
@@ -280,11 +280,15 @@ extension ConfigurationValue {
     func share() -> Double? {
         let share: Double
         if node.scalar != nil, tagName == .str, let text = node.string {
-            guard text.hasSuffix("%"), let percent = Double(text.dropLast()), percent.isFinite else {
+            // One division of exact integers, so 99.9% reads as the same Double as 0.999.
+            guard text.hasSuffix("%"), let (mantissa, fractionDigits) = DecimalText.parse(text.dropLast()),
+                  fractionDigits <= 12 else {
                 report("invalid share \"\(text)\": expected a percentage such as 99.9% or a number such as 0.999")
                 return nil
             }
-            share = percent / 100
+            var divisor = 100.0
+            for _ in 0..<fractionDigits { divisor *= 10 }
+            share = Double(mantissa) / divisor
         } else {
             guard let number = number() else { return nil }
             share = number
