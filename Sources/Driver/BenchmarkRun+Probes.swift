@@ -63,8 +63,9 @@ public struct ProbeMeasurement: Sendable, Codable {
     }
 
     /// The probe as the pure search sees it. The load side (the driver or its accounts) limited it
-    /// when the federation did not miss on its own account and either the driver's scheduler lagged
-    /// (a pass then proves nothing either) or every account slot was busy and the probe missed.
+    /// when the federation did not miss on its own account and either the driver fell behind (its
+    /// lag past `SaturationAnalysis.driverLagBound`, or under 95% of the rate sent: a pass then
+    /// proves nothing either) or every account slot was busy and the probe missed.
     /// A probe the federation missed by itself stays a miss even when the driver lagged too: the
     /// driver then offered less than the rate, and the federation still fell short.
     public func searchProbe(goal: CapacityGoal) -> CapacityProbe {
@@ -72,7 +73,7 @@ public struct ProbeMeasurement: Sendable, Codable {
                                   successRate: successRate, limitedByDriver: false, stoppedEarly: stoppedEarly)
         let missed = goal.serviceGoal.miss(probe) != nil
         let accountsLimited = SaturationAnalysis.accountsExhausted(evidence) && missed
-        probe.limitedByDriver = !federationMissed(goal) && (figures.driver.limitedByDriver || accountsLimited)
+        probe.limitedByDriver = !federationMissed(goal) && (SaturationAnalysis.driverFellBehind(evidence) || accountsLimited)
         return probe
     }
 
@@ -184,6 +185,8 @@ public final class ProbeSession: Sendable {
                 machineAfter.flatMap { MachineCPUActivity.percent(from: before, to: $0, cores: cores) }
             },
             schedulerLagP99Milliseconds: figures.driver.schedulerLagP99Milliseconds,
+            driverLagBoundMilliseconds: SaturationAnalysis.driverLagBound(goalP95Seconds: request.goal.p95LatencySeconds),
+            sendShare: request.rate > 0 ? figures.sendRate / request.rate : 1,
             diskDevice: disk?.device,
             diskBusyShare: diskBefore.flatMap { before in
                 diskAfter.flatMap { BlockDeviceActivity.busyShare(from: before, to: $0, spanSeconds: probeSeconds) }

@@ -200,8 +200,8 @@ public struct CapacityRun: Sendable {
                             ? limiting.detail : "scheduler lag p99 \(ServiceGoal.text(lag)) ms"
                     } else if let miss = plan.goal.serviceGoal.miss(probe) {
                         verdict = .missed
-                        reason = miss + (measurement.figures.driver.limitedByDriver
-                            ? " (the driver lagged too, p99 \(ServiceGoal.text(lag)) ms, but the federation's own p95 from sent, "
+                        reason = miss + (SaturationAnalysis.driverFellBehind(measurement.evidence)
+                            ? " (the driver fell behind too, lag p99 \(ServiceGoal.text(lag)) ms, but the federation's own p95 from sent, "
                                 + "\(ServiceGoal.text(measurement.p95FromSentSeconds)) s, or its failures miss the goal)" : "")
                     } else {
                         verdict = .met

@@ -24,6 +24,10 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
     /// The whole machine's CPU, % of one core: more than the process's when others share the machine.
     public var machineCPUPercent: Double?
     public var schedulerLagP99Milliseconds: Double
+    /// The lag past which the driver counts as fallen behind in this probe (see `SaturationAnalysis.driverLagBound`).
+    public var driverLagBoundMilliseconds: Double
+    /// The achieved send rate over the offered rate.
+    public var sendShare: Double
     /// The block device under the nodes' data and the share of the probe it was busy, 0...1.
     public var diskDevice: String?
     public var diskBusyShare: Double?
@@ -36,7 +40,9 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
     public var goalP95Seconds: Double
 
     public init(cores: Int, nodes: [NodeLoad], processCPUPercent: Double?, driverCPUPercent: Double?,
-                machineCPUPercent: Double? = nil, schedulerLagP99Milliseconds: Double, diskDevice: String? = nil,
+                machineCPUPercent: Double? = nil, schedulerLagP99Milliseconds: Double,
+                driverLagBoundMilliseconds: Double = RoundFigures.driverLagBoundMilliseconds, sendShare: Double = 1,
+                diskDevice: String? = nil,
                 diskBusyShare: Double? = nil, accountSlots: Int, busyAccountSlots: Double, p95FromSentSeconds: Double,
                 goalP95Seconds: Double) {
         self.cores = cores
@@ -45,6 +51,8 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
         self.driverCPUPercent = driverCPUPercent
         self.machineCPUPercent = machineCPUPercent
         self.schedulerLagP99Milliseconds = schedulerLagP99Milliseconds
+        self.driverLagBoundMilliseconds = driverLagBoundMilliseconds
+        self.sendShare = sendShare
         self.diskDevice = diskDevice
         self.diskBusyShare = diskBusyShare
         self.accountSlots = accountSlots
@@ -110,7 +118,7 @@ public enum SaturatedResource: Sendable, Hashable, Codable {
         case .disk(let device, let busy, let writer):
             return "disk \(device): busy \(percent(busy)) of the time (fsync-bound)" + (writer.map { ", heaviest writer \($0)" } ?? "")
         case .driver(let lag, let cpu):
-            return "the driver: scheduler lag p99 \(ServiceGoal.text(lag)) ms" + (cpu.map { ", driver CPU \(percent($0))" } ?? "")
+            return "the driver fell behind: scheduler lag p99 \(ServiceGoal.text(lag)) ms" + (cpu.map { ", driver CPU \(percent($0))" } ?? "")
                 + " with CPU to spare: not the federation's limit"
         case .accounts(let busy, let slots):
             return "the load's accounts: \(ServiceGoal.text(busy)) of \(slots) account slots busy while the federation answered in time (more accounts or a wider nonce window would offer more)"
@@ -130,6 +138,22 @@ public enum SaturationAnalysis {
     public static let diskBusyBoundShare = 0.8
     /// Accounts busy at least this share of the slots are exhausted.
     public static let accountsBoundShare = 0.9
+    /// A driver that sent under this share of the offered rate fell behind.
+    public static let sendBoundShare = 0.95
+    /// The share of the latency goal a scheduler lag may reach before the driver counts as fallen behind.
+    public static let lagGoalShare = 0.05
+
+    /// The scheduler lag (p99) past which a capacity probe counts as limited by the driver: the
+    /// run's 10 ms bound, or 5% of the latency goal when that is larger. A lag below 5% of the goal
+    /// cannot change a verdict against it; `vernier run`'s 10 ms flag is still reported per probe.
+    public static func driverLagBound(goalP95Seconds: Double) -> Double {
+        max(RoundFigures.driverLagBoundMilliseconds, goalP95Seconds * 1000 * lagGoalShare)
+    }
+
+    /// The driver fell behind its schedule: its lag passed the bound, or it sent under 95% of the rate.
+    public static func driverFellBehind(_ evidence: SaturationEvidence) -> Bool {
+        evidence.schedulerLagP99Milliseconds > evidence.driverLagBoundMilliseconds || evidence.sendShare < sendBoundShare
+    }
 
     /// What limited a probe, most specific first: exhausted accounts (the driver's tasks then pile
     /// up and its scheduler lags too), a lagging driver (starved by a busy process or machine, or
@@ -146,7 +170,7 @@ public enum SaturationAnalysis {
         if accountsExhausted(evidence) {
             return .accounts(busySlots: evidence.busyAccountSlots, slots: evidence.accountSlots)
         }
-        if evidence.schedulerLagP99Milliseconds > RoundFigures.driverLagBoundMilliseconds {
+        if driverFellBehind(evidence) {
             if processSaturated { return process() }
             if machineSaturated { return machine() }
             return .driver(lagP99Milliseconds: evidence.schedulerLagP99Milliseconds, cpuPercent: evidence.driverCPUPercent)
@@ -189,7 +213,7 @@ public enum SaturationAnalysis {
             result.append(ResourceUtilisation(resource: "accounts", share: evidence.busyAccountSlots / Double(evidence.accountSlots)))
         }
         result.append(ResourceUtilisation(resource: "driver-lag",
-                                          share: evidence.schedulerLagP99Milliseconds / RoundFigures.driverLagBoundMilliseconds))
+                                          share: evidence.schedulerLagP99Milliseconds / evidence.driverLagBoundMilliseconds))
         return result.sorted { $0.share > $1.share }
     }
 }

@@ -5,11 +5,13 @@ import Testing
 @Suite("Capacity saturation")
 struct CapacitySaturationTests {
     static func evidence(nodes: [(String, Double)] = [("orderer0", 30), ("peer0.hospital1", 40), ("peer0.hospital2", 35)],
-                         process: Double? = 120, machine: Double? = 125, lag: Double = 1, disk: Double? = 0.1,
+                         process: Double? = 120, machine: Double? = 125, lag: Double = 1, lagBound: Double = 10,
+                         sendShare: Double = 1, disk: Double? = 0.1,
                          slots: Int = 400, busy: Double = 100, p95FromSent: Double = 0.5) -> SaturationEvidence {
         SaturationEvidence(
             cores: 2, nodes: nodes.map { SaturationEvidence.NodeLoad(node: $0.0, cpuPercent: $0.1, diskWriteBytesPerSecond: $0.1 * 1_000) },
             processCPUPercent: process, driverCPUPercent: 15, machineCPUPercent: machine, schedulerLagP99Milliseconds: lag,
+            driverLagBoundMilliseconds: lagBound, sendShare: sendShare,
             diskDevice: "vda", diskBusyShare: disk, accountSlots: slots, busyAccountSlots: busy, p95FromSentSeconds: p95FromSent,
             goalP95Seconds: 2)
     }
@@ -53,6 +55,13 @@ struct CapacitySaturationTests {
         #expect(finding.isLoadSide)
     }
 
+    @Test func aDriverThatSentTooLittleFellBehind() {
+        #expect(SaturationAnalysis.limiting(Self.evidence(sendShare: 0.8)) == .driver(lagP99Milliseconds: 1, cpuPercent: 15))
+        #expect(!SaturationAnalysis.driverFellBehind(Self.evidence(lag: 60, lagBound: 100, sendShare: 0.99)))
+        #expect(SaturationAnalysis.driverLagBound(goalP95Seconds: 2) == 100)
+        #expect(SaturationAnalysis.driverLagBound(goalP95Seconds: 0.05) == 10)
+    }
+
     @Test func exhaustedAccountsComeFirstWhileTheFederationAnswersInTime() {
         let busy = Self.evidence(lag: 40, slots: 400, busy: 390, p95FromSent: 0.6)
         #expect(SaturationAnalysis.limiting(busy) == .accounts(busySlots: 390, slots: 400))
@@ -66,7 +75,7 @@ struct CapacitySaturationTests {
 
     /// A probe's measurement with the given latencies (seconds), send rate and scheduler lag.
     static func measurement(rate: Double = 100, p95FromIntended: Double, p95FromSent: Double, lagMilliseconds: Double,
-                            success: Double = 1, busy: Double = 50) -> ProbeMeasurement {
+                            success: Double = 1, busy: Double = 50, goalSeconds: Double = 2) -> ProbeMeasurement {
         var aggregate = RoundAggregate(trim: nil)
         for index in 0..<100 {
             let intended = UInt64(index) * 10_000_000
@@ -81,20 +90,33 @@ struct CapacitySaturationTests {
         return ProbeMeasurement(
             figures: figures, offeredRate: rate, p95FromIntendedSeconds: p95FromIntended, p95FromSentSeconds: p95FromSent,
             committedRate: rate, successRate: success, stoppedEarly: false, resources: [],
-            evidence: evidence(lag: lagMilliseconds, busy: busy, p95FromSent: p95FromSent), blocks: 4, probeSeconds: 1,
+            evidence: evidence(lag: lagMilliseconds, lagBound: SaturationAnalysis.driverLagBound(goalP95Seconds: goalSeconds),
+                               busy: busy, p95FromSent: p95FromSent),
+            blocks: 4, probeSeconds: 1,
             settleSeconds: 0)
     }
 
     static let goal = CapacityGoal(p95LatencySeconds: 2)
 
     @Test func aProbeTheDriverCouldNotKeepIsDriverLimitedEvenWhenItMet() {
-        let probe = Self.measurement(p95FromIntended: 0.5, p95FromSent: 0.4, lagMilliseconds: 30).searchProbe(goal: Self.goal)
+        let probe = Self.measurement(p95FromIntended: 0.5, p95FromSent: 0.4, lagMilliseconds: 150).searchProbe(goal: Self.goal)
         #expect(probe.limitedByDriver)
+    }
+
+    /// A 30 ms lag is 1.5% of a 2 s goal: reported, but it cannot decide the verdict. Against a
+    /// 200 ms goal the same lag is the driver's limit.
+    @Test func theLagBoundFollowsTheGoal() {
+        let loose = Self.measurement(p95FromIntended: 0.5, p95FromSent: 0.4, lagMilliseconds: 30).searchProbe(goal: Self.goal)
+        #expect(!loose.limitedByDriver)
+        let tight = CapacityGoal(p95LatencySeconds: 0.2)
+        let strict = Self.measurement(p95FromIntended: 0.15, p95FromSent: 0.1, lagMilliseconds: 30, goalSeconds: 0.2)
+            .searchProbe(goal: tight)
+        #expect(strict.limitedByDriver)
     }
 
     @Test func aProbeTheFederationMissedByItselfStaysAMiss() {
         // The driver lagged, but the federation's own p95 (from sent) is past the goal.
-        let probe = Self.measurement(p95FromIntended: 5, p95FromSent: 4, lagMilliseconds: 30).searchProbe(goal: Self.goal)
+        let probe = Self.measurement(p95FromIntended: 5, p95FromSent: 4, lagMilliseconds: 300).searchProbe(goal: Self.goal)
         #expect(!probe.limitedByDriver)
         #expect(Self.goal.serviceGoal.miss(probe) != nil)
     }
