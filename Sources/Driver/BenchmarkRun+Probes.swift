@@ -196,7 +196,8 @@ public final class ProbeSession: Sendable {
             p95FromSentSeconds: p95FromSent, goalP95Seconds: request.goal.p95LatencySeconds)
         return ProbeMeasurement(
             figures: figures, offeredRate: request.rate, p95FromIntendedSeconds: p95FromIntended, p95FromSentSeconds: p95FromSent,
-            committedRate: steady ?? figures.throughput,
+            // A probe stopped early has no steady part: Caliper's throughput over what it sent.
+            committedRate: trip.value.load(ordering: .relaxed) ? figures.throughput : steady ?? figures.throughput,
             successRate: measured > 0 ? Double(aggregate.succeeded) / Double(measured) : 0,
             stoppedEarly: trip.value.load(ordering: .relaxed), resources: resources, evidence: evidence,
             blocks: heightAfter >= heightBefore ? heightAfter - heightBefore : 0, probeSeconds: probeSeconds,

@@ -223,9 +223,10 @@ extension CapacityPlan {
         return lines.joined(separator: "\n")
     }
 
-    /// A rough duration: typically ~7 probes for a search from the start rate and ~5 for a warm
-    /// start, each its length plus ~4 s of preparation, drain and settling, plus ~20 s to start
-    /// each cell's federation; at most every search using all its probes, each drained to the timeout.
+    /// A rough duration: typically ~9 probes for a search from the start rate and ~6 for a warm
+    /// start, each its length plus ~2 s of drain and settling, plus ~25 s to start each cell's
+    /// federation and prepare its workload (measured on 2 cores); at most every search using all
+    /// its probes, each drained to the transaction timeout.
     public var estimatedSeconds: (typical: Double, typicalProbes: Int, most: Double) {
         let probeSeconds = CapacityPlan.seconds(search.probeLength)
         let timeoutSeconds = CapacityPlan.seconds(search.effectiveTransactionTimeout(goal: goal))
@@ -233,12 +234,12 @@ extension CapacityPlan {
         var seenConsensus: Set<String> = []
         for cell in cells {
             let warm = search.warmStart && !seenConsensus.insert(cell.consensus.name).inserted
-            probes += (warm ? 5 : 7) * search.repetitions
+            probes += min(warm ? 6 : 9, search.maximumProbes) * search.repetitions
         }
-        let startSeconds: Double = Double(cells.count) * 20
-        let typical: Double = Double(probes) * (probeSeconds + 4) + startSeconds
+        let startSeconds: Double = Double(cells.count) * 25
+        let typical: Double = Double(probes) * (probeSeconds + 2) + startSeconds
         let allProbes: Int = cells.count * search.repetitions * search.maximumProbes
-        let most: Double = Double(allProbes) * (probeSeconds + timeoutSeconds + 4) + startSeconds
+        let most: Double = Double(allProbes) * (probeSeconds + timeoutSeconds + 2) + startSeconds
         return (typical, probes, most)
     }
 }
