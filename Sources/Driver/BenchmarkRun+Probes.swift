@@ -215,7 +215,8 @@ public final class ProbeSession: Sendable {
     /// of work mines on without load, so there the wait is the confirmations' worth of blocks.
     /// Returns the seconds it took.
     private func settle() async -> Double {
-        guard let federation = environment.federation else { return 0 }
+        // Interrupted: the session is about to close, and nothing will probe it again.
+        guard let federation = environment.federation, !Task.isCancelled else { return 0 }
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start.advanced(by: .seconds(60))

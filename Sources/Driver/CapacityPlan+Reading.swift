@@ -59,7 +59,8 @@ extension CapacityPlan {
         var benchmarkErrors: ConfigurationErrors?
         let value = ConfigurationValue(node: root, path: "", diagnostics: diagnostics)
         let plan = Self.read(value) { benchmarkValue in
-            if let path = benchmarkValue.node.scalar.flatMap({ _ in benchmarkValue.tagName == .str ? benchmarkValue.node.string : nil }) {
+            // A string is a benchmark file's path; a mapping is an inline benchmark.
+            if benchmarkValue.node.scalar != nil, benchmarkValue.tagName == .str, let path = benchmarkValue.node.string {
                 do {
                     let loaded = try loadBenchmark(path)
                     return (path, loaded.configuration)

@@ -168,7 +168,8 @@ public struct CapacitySearchSettings: Sendable, Hashable, Encodable {
     public var repetitions: Int
     /// The most probes one search may use.
     public var maximumProbes: Int
-    /// Each size's search starts at the previous size's sustainable rate instead of `startRate`.
+    /// Each size's search starts one growth step below the previous size's sustainable rate
+    /// instead of at `startRate`.
     public var warmStart: Bool
     /// How long one transaction may take before it counts as timed out; nil: four times the goal, at least 5 s.
     public var transactionTimeout: Duration?
@@ -224,8 +225,8 @@ extension CapacityPlan {
     }
 
     /// A rough duration: typically ~9 probes for a search from the start rate and ~6 for a warm
-    /// start, each its length plus ~2 s of drain and settling, plus ~25 s to start each cell's
-    /// federation and prepare its workload (measured on 2 cores); at most every search using all
+    /// start, each its length plus ~2 s of drain and settling, plus ~30 s to start each cell's
+    /// federation and prepare its workload (2 500 clinical accounts, measured on 2 cores); at most every search using all
     /// its probes, each drained to the transaction timeout.
     public var estimatedSeconds: (typical: Double, typicalProbes: Int, most: Double) {
         let probeSeconds = CapacityPlan.seconds(search.probeLength)
@@ -236,7 +237,7 @@ extension CapacityPlan {
             let warm = search.warmStart && !seenConsensus.insert(cell.consensus.name).inserted
             probes += min(warm ? 6 : 9, search.maximumProbes) * search.repetitions
         }
-        let startSeconds: Double = Double(cells.count) * 25
+        let startSeconds: Double = Double(cells.count) * 30
         let typical: Double = Double(probes) * (probeSeconds + 2) + startSeconds
         let allProbes: Int = cells.count * search.repetitions * search.maximumProbes
         let most: Double = Double(allProbes) * (probeSeconds + timeoutSeconds + 2) + startSeconds

@@ -154,7 +154,9 @@ public struct CapacityRun: Sendable {
                 cells.append(result)
                 continue
             }
-            let warm = plan.search.warmStart ? previousSustained[cell.consensus.name] : nil
+            // A warm start begins one growth step below the previous size's rate: capacity rarely
+            // grows with the federation, and a probe far past the knee is the costliest to drain.
+            let warm = plan.search.warmStart ? previousSustained[cell.consensus.name].map { $0 / plan.search.growthFactor } : nil
             let base = min(warm ?? plan.search.startRate, plan.search.maximumRate)
             repetitions: for repetition in 0..<plan.search.repetitions {
                 // Later repetitions start a little higher (a fixed fraction of the resolution), so
