@@ -67,7 +67,8 @@ public enum CapacityHTML {
         guard !report.cells.isEmpty else { return "<p>No cell finished.</p>" }
         var items: [String] = []
         for cell in report.cells {
-            var text = "<b>\(HTMLReport.escape(cell.label))</b>: " + HTMLReport.escape(CapacityRun.line(cell))
+            let line = CapacityRun.line(cell)
+            var text = "<b>\(HTMLReport.escape(cell.label))</b>: " + HTMLReport.escape(String(line.dropFirst(cell.label.count + 2)))
             if let saturation = cell.saturation { text += " — " + HTMLReport.escape(saturation.detail) + "." }
             items.append("<li>\(text)</li>")
         }

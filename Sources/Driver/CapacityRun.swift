@@ -293,7 +293,7 @@ public struct CapacityRun: Sendable {
         case "goal-never-met":
             text += "the goal was never met (lowest rate tried \(ServiceGoal.text(cell.firstMiss ?? 0)) tps)"
         case "driver-limited":
-            text += ">= " + (cell.sustainable.map { rateText($0) } ?? "0 tps") + " (DRIVER-LIMITED above: not the federation's capacity)"
+            text += ">= " + (cell.sustainable.map { rateText($0) } ?? "0 tps") + " (DRIVER-LIMITED above: the load side gave out first; not the federation's capacity)"
         default:
             text += cell.outcome
         }
