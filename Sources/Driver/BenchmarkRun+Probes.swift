@@ -125,7 +125,7 @@ public final class ProbeSession: Sendable {
         round = configuration.rounds[0]
         disk = BlockDeviceActivity(directory: environment.directory)
         cores = ProcessInfo.processInfo.activeProcessorCount
-        nodeNames = environment.federation?.nodes.map(\.address.name) ?? []
+        nodeNames = environment.federation == nil ? [] : configuration.nodeNames
     }
 
     /// Stops the federation and removes its data.
@@ -146,13 +146,15 @@ public final class ProbeSession: Sendable {
                                               backlogLimit: request.backlogLimit, tripped: trip)
         let runner = RoundRunner(target: target, generator: generator, accounts: environment.accounts,
                                  transactionTimeout: request.transactionTimeout,
-                                 foreignThreadIDs: Set(federation?.nodes.map(\.executor.threadID) ?? []), progress: progress)
+                                 foreignThreadIDs: environment.nodeThreadIDs, progress: progress)
         let heightBefore = await highestHeight()
         let diskBefore = disk?.busyMilliseconds()
         let machineBefore = MachineCPUActivity.read()
+        await environment.refreshCounters()
         let startPass = await environment.monitor?.sampleNow()
         let recording = await runner.run(label: request.label, length: .duration(request.length), trim: .duration(request.warmUp),
                                          schedule: schedule)
+        await environment.refreshCounters()
         let endPass = await environment.monitor?.sampleNow()
         let diskAfter = disk?.busyMilliseconds()
         let machineAfter = MachineCPUActivity.read()
@@ -178,8 +180,13 @@ public final class ProbeSession: Sendable {
             SaturationEvidence.NodeLoad(node: node.node, cpuPercent: node.cpuMeanPercent,
                                         diskWriteBytesPerSecond: probeSeconds > 0 ? node.diskWrittenBytes / probeSeconds : 0)
         }
+        // The CPU of everything vernier runs: the one process in process; the nodes' processes
+        // and the driver's when each node is a process.
+        let driverProcess = resources.first { $0.node == "process" }?.cpuMeanPercent
+        let vernierCPU = configuration.network.deployment == .inProcess
+            ? driverProcess : driverProcess.map { $0 + nodes.reduce(0) { $0 + $1.cpuPercent } }
         let evidence = SaturationEvidence(
-            cores: cores, nodes: nodes, processCPUPercent: resources.first { $0.node == "process" }?.cpuMeanPercent,
+            cores: cores, nodes: nodes, processCPUPercent: vernierCPU,
             driverCPUPercent: figures.driver.cpuPercent,
             machineCPUPercent: machineBefore.flatMap { before in
                 machineAfter.flatMap { MachineCPUActivity.percent(from: before, to: $0, cores: cores) }

@@ -17,7 +17,7 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
 
     public var cores: Int
     public var nodes: [NodeLoad]
-    /// The whole process's CPU, % of one core (nodes and driver together in process).
+    /// The CPU of the nodes and the driver together, % of one core (in process: the one process's).
     public var processCPUPercent: Double?
     /// The driver's own threads' CPU, % of one core.
     public var driverCPUPercent: Double?
@@ -110,7 +110,7 @@ public enum SaturatedResource: Sendable, Hashable, Codable {
         case .nodeCPU(let node, let value):
             return "CPU of \(node): its thread at \(percent(value)) of one core"
         case .processCPU(let value, let cores, let busiest):
-            return "process CPU: \(percent(value)) of \(cores * 100)% (all \(cores) cores busy; in process every node and the driver share them)"
+            return "process CPU: \(percent(value)) of \(cores * 100)% (all \(cores) cores busy; every node and the driver share them)"
                 + (busiest.map { ", busiest node \($0)" } ?? "")
         case .machineCPU(let value, let process, let cores):
             return "machine CPU: \(percent(value)) of \(cores * 100)%, this process only "
