@@ -154,7 +154,7 @@ public struct BenchmarkRun: Sendable {
         }
     }
 
-    private func makeEnvironment(repetition: Int) async throws -> Environment {
+    func makeEnvironment(repetition: Int) async throws -> Environment {
         let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
         let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
         let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())

@@ -22,6 +22,12 @@ public struct LatencyDistribution: Sendable {
 
     public var count: UInt64 { histogram.totalCount }
 
+    /// The latency at `percentile` (0...100), in seconds; 0 when nothing was recorded.
+    public func seconds(atPercentile percentile: Double) -> Double {
+        guard count > 0 else { return 0 }
+        return Double(histogram.valueAtPercentile(percentile)) / 1e6
+    }
+
     /// Min, mean, percentiles and max, in seconds; all zero when nothing was recorded.
     public var summary: LatencySummary {
         guard count > 0 else { return LatencySummary() }

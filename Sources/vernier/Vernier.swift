@@ -7,6 +7,9 @@ struct Vernier: AsyncParsableCommand {
         commandName: "vernier",
         abstract: "A benchmark harness for ledgers: federations, rounds, honest latency, reports.",
         version: "0.1.0",
-        subcommands: [Run.self, RunNode.self, Validate.self, Compare.self, Simulate.self, Calibrate.self, BenchOrdering.self, BenchProofOfWork.self]
+        subcommands: [
+            Run.self, RunNode.self, Validate.self, Compare.self, Capacity.self, Simulate.self, Calibrate.self,
+            BenchOrdering.self, BenchProofOfWork.self,
+        ]
     )
 }
