@@ -1,3 +1,4 @@
+import Foundation
 public import Report
 
 /// The total execution time of a grid's rounds against their transaction counts: one panel per
@@ -118,8 +119,23 @@ public struct GridTimeFigure: Sendable {
         return (parts + ["</svg>"]).joined()
     }
 
+    /// The smallest axis maximum at or above `value` whose quarters (the frame's gridlines) are
+    /// round numbers: 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6 or 8 times a power of ten.
+    static func roundAxisMaximum(above value: Double) -> Double {
+        guard value.isFinite, value > 0 else { return 1 }
+        var scale = pow(10, (log10(value)).rounded(.down))
+        for _ in 0..<2 {
+            for step in [1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8] where step * scale >= value * (1 - 1e-12) {
+                return step * scale
+            }
+            scale *= 10
+        }
+        return value
+    }
+
     private func panelParts(_ panel: Panel, frame: ChartFrame) -> [String] {
-        let maximumSeconds = max((panel.points.map { $0.seconds.hasInterval ? $0.seconds.upper : $0.seconds.mean }.max() ?? 1) * 1.1, 1e-9)
+        let highest = panel.points.map { $0.seconds.hasInterval ? $0.seconds.upper : $0.seconds.mean }.max() ?? 1
+        let maximumSeconds = Self.roundAxisMaximum(above: highest * 1.05)
         let maximumTransactions = Double(panel.points.map(\.transactions).max() ?? 1) * 1.08
         func x(_ transactions: Int) -> Double { frame.left + frame.plotWidth * Double(transactions) / maximumTransactions }
         func y(_ seconds: Double) -> Double { frame.y(seconds, maximum: maximumSeconds) }
@@ -149,11 +165,11 @@ public struct GridTimeFigure: Sendable {
                         parts.append("<line x1=\"\(center - 3)\" x2=\"\(center + 3)\" y1=\"\(y(end))\" y2=\"\(y(end))\" stroke=\"\(color)\"/>")
                     }
                 }
-                let label = "\(accounts) accounts, \(point.transactions) transactions: \(HTMLReport.format(interval.mean)) s"
+                let label = "\(accounts) account\(accounts == 1 ? "" : "s"), \(point.transactions) transactions: \(HTMLReport.format(interval.mean)) s"
                     + (interval.hasInterval ? " [\(HTMLReport.format(interval.lower)), \(HTMLReport.format(interval.upper))]" : "")
                 parts.append("<circle cx=\"\(center)\" cy=\"\(y(interval.mean))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTMLReport.escape(label))</title></circle>")
             }
-            parts += frame.legend(seriesIndex, "\(accounts) accounts")
+            parts += frame.legend(seriesIndex, accounts == 1 ? "1 account" : "\(accounts) accounts")
         }
         return parts
     }
