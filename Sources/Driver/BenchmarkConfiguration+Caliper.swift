@@ -37,11 +37,12 @@ extension BenchmarkConfiguration {
             _ = workerMapping.read("number", default: 1) { $0.integer(atLeast: 1) }
             _ = workerMapping.read("type", default: "local") { $0.string() }
         }
-        let rounds = test.read("rounds", Round.readAll)
+        let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
+        let context = RoundReadingContext(poolAccounts: accounts, namesNetworks: false, networkNames: nil)
+        let rounds = test.read("rounds") { Round.readAll($0, context: context) }
         let monitor = mapping.read("monitors", default: MonitorSettings(), readCaliperMonitors)
         let network = mapping.read("network", default: caliperDefaultNetwork, NetworkConfiguration.read)
         let seed = mapping.read("seed", default: UInt64(42)) { $0.unsignedInteger64() }
-        let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
         let nonceWindow = mapping.read("nonceWindow", default: 1) { $0.integer(atLeast: 1) }
         let repetitions = mapping.read("repetitions", default: 1) { $0.integer(atLeast: 1) }
         let confidence = mapping.read("confidence", default: 0.95) { value in

@@ -6,37 +6,44 @@ extension BenchmarkConfiguration {
             lines.append(label.padded(to: 12) + value)
         }
         row("benchmark", "\(name) (seed \(seed))")
-        row("network", "\(network.consensus.name) consensus, \(network.deployment.rawValue) deployment")
-        let nodes = nodeNames
-        row("nodes", "\(nodes.count): \(nodes.joined(separator: ", "))")
-        switch network.consensus {
-        case .raft(let raft):
-            let batch = raft.batchSize
-            row("raft", "\(raft.orderers) orderer\(raft.orderers == 1 ? "" : "s"); block at \(batch.maxMessageCount) tx, "
-                + "preferred \(ByteCount.text(bytes: batch.preferredMaxBytes)), "
-                + "max \(ByteCount.text(bytes: batch.absoluteMaxBytes)), timeout \(raft.batchTimeout.benchmarkText); "
-                + "election \(raft.electionTimeout.benchmarkText), heartbeat \(raft.heartbeatInterval.benchmarkText)")
-        case .proofOfWork(let pow):
-            row("pow", "\(pow.miners) miner\(pow.miners == 1 ? "" : "s"); block every "
-                + "\(pow.targetBlockInterval.benchmarkText), at most \(pow.maxBlockTransactions) tx; "
-                + "final after \(pow.confirmations) confirmation\(pow.confirmations == 1 ? "" : "s")")
-        case .singleStore:
-            row("store", "one store node, no ledger (off-ledger baseline)")
+        for named in federations {
+            // A file with several networks names each; a file with one keeps the plain layout.
+            let prefix = networks == nil ? "" : "\(named.name): "
+            let network = named.configuration
+            row("network", prefix + "\(network.consensus.name) consensus, \(network.deployment.rawValue) deployment")
+            let nodes = network.nodeNames
+            row("nodes", "\(nodes.count): \(nodes.joined(separator: ", "))")
+            switch network.consensus {
+            case .raft(let raft):
+                let batch = raft.batchSize
+                row("raft", "\(raft.orderers) orderer\(raft.orderers == 1 ? "" : "s"); block at \(batch.maxMessageCount) tx, "
+                    + "preferred \(ByteCount.text(bytes: batch.preferredMaxBytes)), "
+                    + "max \(ByteCount.text(bytes: batch.absoluteMaxBytes)), timeout \(raft.batchTimeout.benchmarkText); "
+                    + "election \(raft.electionTimeout.benchmarkText), heartbeat \(raft.heartbeatInterval.benchmarkText)")
+            case .proofOfWork(let pow):
+                row("pow", "\(pow.miners) miner\(pow.miners == 1 ? "" : "s"); block every "
+                    + "\(pow.targetBlockInterval.benchmarkText), at most \(pow.maxBlockTransactions) tx; "
+                    + "final after \(pow.confirmations) confirmation\(pow.confirmations == 1 ? "" : "s")")
+            case .singleStore:
+                row("store", "one store node, no ledger (off-ledger baseline)")
+            }
+            let links = network.links
+            row("links", "latency \(links.latency.benchmarkText), jitter \(links.jitter.benchmarkText), "
+                + "loss \(RateControl.text(links.loss * 100))%")
+            row("storage", network.storage.fsync
+                ? "fsync on"
+                : "fsync OFF: commits are not durable (for experiments only)")
         }
-        let links = network.links
-        row("links", "latency \(links.latency.benchmarkText), jitter \(links.jitter.benchmarkText), "
-            + "loss \(RateControl.text(links.loss * 100))%")
-        row("storage", network.storage.fsync
-            ? "fsync on"
-            : "fsync OFF: commits are not durable (for experiments only)")
         row("accounts", "\(accounts) (nonce window \(nonceWindow)), \(repetitions) repetition"
-            + "\(repetitions == 1 ? "" : "s"), confidence \(RateControl.text(confidence * 100))%, "
+            + "\(repetitions == 1 ? "" : "s")\(reuseFederation ? " on one federation" : ""), confidence \(RateControl.text(confidence * 100))%, "
             + "monitor every \(monitor.interval.benchmarkText)")
         lines.append("")
         lines.append("rounds (\(rounds.count))")
         let table = [["label", "length", "rate control", "workload"]] + rounds.map { round in
             var length = round.length.description
             if let trim = round.trim { length += " (trim \(trim))" }
+            if let accounts = round.accounts { length += " from \(accounts) acc" }
+            if networks != nil { length += " on \(federation(of: round).name)" }
             return [round.label, length, round.rateControl.description, round.workload.description]
         }
         let widths = (0..<3).map { column in table.map { $0[column].count }.max() ?? 0 }

@@ -4,8 +4,11 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     public var name: String
     /// The seed every random choice derives from.
     public var seed: UInt64
-    /// The federation of ledger nodes.
+    /// The federation of ledger nodes: the file's `network`, or the first of its `networks`.
     public var network: NetworkConfiguration
+    /// The federations the file names under `networks`, in file order (the first is also
+    /// `network`); nil when it declares one `network`.
+    public var networks: [NamedNetwork]? = nil
     /// The number of signing accounts, each with its own nonce.
     public var accounts: Int
     /// How many transactions of one account may be in flight at once.
@@ -42,5 +45,33 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
         self.confidence = confidence
         self.monitor = monitor
         self.rounds = rounds
+    }
+}
+
+/// A federation a benchmark file names under `networks`, so that rounds can choose it.
+public struct NamedNetwork: Sendable, Hashable, Encodable {
+    /// The name rounds choose it by (`network: <name>`, or a grid's `network` list).
+    public var name: String
+    /// The federation.
+    public var configuration: NetworkConfiguration
+
+    /// Creates a named network.
+    public init(name: String, configuration: NetworkConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
+}
+
+extension BenchmarkConfiguration {
+    /// Every federation the rounds run on, in file order: the named `networks`, or the one
+    /// `network`, named after its consensus (`raft`, `pow`, `none`).
+    public var federations: [NamedNetwork] {
+        networks ?? [NamedNetwork(name: network.consensus.name, configuration: network)]
+    }
+
+    /// The federation a round runs on: the one it names, else the first.
+    public func federation(of round: Round) -> NamedNetwork {
+        let all = federations
+        return round.network.flatMap { name in all.first { $0.name == name } } ?? all[0]
     }
 }

@@ -6,11 +6,29 @@ import Node
 /// One node's end-of-run position, as run.json records it.
 public struct NodeReport: Sendable, Hashable, Encodable {
     public var name: String
+    /// The named network the node belongs to, when the file names several.
+    public var network: String? = nil
     public var height: UInt64
     public var headHash: String
     public var stateDigest: String?
     /// The node's operating-system process id, when nodes run as processes.
     public var processId: Int32?
+}
+
+/// Every node's chain height when a round started and when it ended: a round that appends no
+/// block leaves every height as it was.
+public struct RoundHeights: Sendable, Hashable, Codable {
+    public var label: String
+    /// Node name to height, just before the round's first transaction.
+    public var start: [String: UInt64]
+    /// Node name to height, once the round's last transaction finished.
+    public var end: [String: UInt64]
+
+    public init(label: String, start: [String: UInt64], end: [String: UInt64]) {
+        self.label = label
+        self.start = start
+        self.end = end
+    }
 }
 
 /// One repetition of every round, on a fresh federation.
@@ -19,6 +37,8 @@ public struct RepetitionReport: Sendable, Encodable {
     public var rounds: [RoundFigures]
     /// Every node's resources in each round, in round order.
     public var resources: [RoundResourceReport] = []
+    /// Every node's chain height at each round's start and end, in round order.
+    public var heights: [RoundHeights] = []
     public var nodes: [NodeReport]
     /// Every peer ended on the same height, head and state digest, and every orderer on the same head.
     public var consistent: Bool
@@ -86,13 +106,18 @@ public struct BenchmarkRun: Sendable {
 
     /// Runs the benchmark; cancelling the task stops after the transactions in flight and keeps
     /// what finished.
+    ///
+    /// Rounds run in file order on their networks. A network's federation starts when its first
+    /// round comes and stays up for the repetition (for the whole run with `reuseFederation`);
+    /// while other networks' rounds run it rests (proof-of-work miners pause), so only one
+    /// federation loads the machine at a time.
     public func run(runId: String, progress: (@Sendable (RoundProgress) -> Void)? = nil,
                     log: @Sendable (String) -> Void = { _ in }) async throws -> RunReport {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var repetitions: [RepetitionReport] = []
         var interrupted = false
-        // One environment for the whole run when repetitions reuse the federation, else one each.
-        var shared: Environment? = configuration.reuseFederation ? try await makeEnvironment(repetition: 0) : nil
+        // Federations by network name: for the whole run when repetitions reuse them.
+        var shared: [String: Environment] = [:]
         do {
             for repetition in 0..<configuration.repetitions {
                 if Task.isCancelled {
@@ -100,23 +125,19 @@ public struct BenchmarkRun: Sendable {
                     break
                 }
                 if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
-                let environment: Environment
-                if let shared {
-                    environment = shared
-                } else {
-                    environment = try await makeEnvironment(repetition: repetition)
-                }
+                var environments = shared
                 let report: RepetitionReport
                 do {
-                    report = try await runRepetition(repetition, in: environment, progress: progress, log: log)
+                    report = try await runRepetition(repetition, environments: &environments, progress: progress, log: log)
                 } catch {
-                    if shared == nil { await environment.close() }
+                    if !configuration.reuseFederation { await Self.close(environments) }
+                    shared = configuration.reuseFederation ? environments : [:]
                     throw error
                 }
-                if shared == nil {
-                    await environment.close()
+                if configuration.reuseFederation {
+                    shared = environments
                 } else {
-                    await environment.federation?.resumeAfterSettle()
+                    await Self.close(environments)
                 }
                 repetitions.append(report)
                 if report.rounds.contains(where: \.interrupted) {
@@ -125,11 +146,10 @@ public struct BenchmarkRun: Sendable {
                 }
             }
         } catch {
-            await shared?.close()
+            await Self.close(shared)
             throw error
         }
-        await shared?.close()
-        shared = nil
+        await Self.close(shared)
         var report = RunReport(
             benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
             configuration: configuration, machine: MachineDescription.current(),
@@ -154,17 +174,31 @@ public struct BenchmarkRun: Sendable {
         }
     }
 
+    /// Stops the federations of `environments`, one after another.
+    private static func close(_ environments: [String: Environment]) async {
+        for environment in environments.values { await environment.close() }
+    }
+
+    /// The environment of the file's first (or only) network.
     func makeEnvironment(repetition: Int) async throws -> Environment {
+        try await makeEnvironment(repetition: repetition, network: configuration.federations[0])
+    }
+
+    func makeEnvironment(repetition: Int, network named: NamedNetwork) async throws -> Environment {
         let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
         let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
         let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
         let genesis = GenesisConfiguration(chainId: configuration.name, regulator: context.regulator.address)
-        let directory = dataDirectory + "/repetition-\(repetition)"
+        let several = configuration.networks != nil
+        let directory = dataDirectory + "/repetition-\(repetition)" + (several ? "/\(named.name)" : "")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let needsLedger = configuration.rounds.contains { $0.workload != .noop }
+        let needsLedger = configuration.rounds.contains {
+            $0.workload != .noop && configuration.federation(of: $0).name == named.name
+        }
         let federation: (any BenchmarkFederation)?
         do {
-            federation = needsLedger ? try await startFederation(genesis: genesis, directory: directory, seed: seed) : nil
+            federation = needsLedger
+                ? try await startFederation(named.configuration, genesis: genesis, directory: directory, seed: seed) : nil
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -179,76 +213,129 @@ public struct BenchmarkRun: Sendable {
         return Environment(accounts: accounts, context: context, federation: federation, monitor: monitor, directory: directory)
     }
 
-    private func runRepetition(_ repetition: Int, in environment: Environment, progress: (@Sendable (RoundProgress) -> Void)?,
+    /// Runs every round once. `environments` holds the federations already up, by network name;
+    /// those this repetition starts are added to it.
+    private func runRepetition(_ repetition: Int, environments: inout [String: Environment],
+                               progress: (@Sendable (RoundProgress) -> Void)?,
                                log: @Sendable (String) -> Void) async throws -> RepetitionReport {
-        let federation = environment.federation
-        let monitor = environment.monitor
-        var rounds: [RoundFigures] = []
-        var resources: [RoundResourceReport] = []
-        let foreignThreads = federation?.nodeThreadIDs ?? []
-        for round in configuration.rounds {
-            if Task.isCancelled { break }
-            let target: any BenchmarkTarget = round.workload == .noop || federation == nil
-                ? NoopTarget() : FederationTarget(federation: federation!)
-            let generator = WorkloadGenerator(workload: round.workload, context: environment.context)
-            log("round \(round.label): preparing")
-            try await generator.prepare(round: round.label, target: target)
-            let schedule: any RateSchedule
-            do {
-                schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
-            } catch {
-                throw RunError(description: "round \(round.label): \(error)")
+        var report = RepetitionReport(repetition: repetition, rounds: [], nodes: [], consistent: true)
+        var states: [String: (states: [NodeChainState], processIds: [String: Int32])] = [:]
+        var start = 0
+        let rounds = configuration.rounds
+        // Consecutive rounds on one network form a segment; its federation rests once it ends.
+        segments: while start < rounds.count, !Task.isCancelled {
+            let named = configuration.federation(of: rounds[start])
+            var end = start + 1
+            while end < rounds.count, configuration.federation(of: rounds[end]).name == named.name { end += 1 }
+            let environment: Environment
+            if let existing = environments[named.name] {
+                environment = existing
+                await environment.federation?.resumeAfterSettle()
+            } else {
+                environment = try await makeEnvironment(repetition: repetition, network: named)
+                environments[named.name] = environment
             }
-            let runner = RoundRunner(target: target, generator: generator, accounts: environment.accounts,
-                                     transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress)
-            await federation?.refreshCounters()
-            let startPass = await monitor?.sampleNow()
-            let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
-            rounds.append(RoundFigures(recording: recording))
-            if let monitor, let startPass {
-                await federation?.refreshCounters()
-                let endPass = await monitor.sampleNow()
-                let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
-                let samples = await monitor.samples(node: "process").filter {
-                    $0.timeNanoseconds >= startPass.startNanoseconds && $0.timeNanoseconds <= endPass.endNanoseconds
-                }
-                let timeline = zip(samples, samples.dropFirst()).map { earlier, later in
-                    TimelinePoint(seconds: Double(later.timeNanoseconds - startPass.startNanoseconds) / 1e9,
-                                  value: RoundResources.cpuPercent(from: earlier, to: later))
-                }
-                resources.append(RoundResourceReport(label: round.label, nodes: nodes, processCPU: timeline))
+            let foreignThreads = environments.values.reduce(into: Set<Int32>()) { threads, environment in
+                threads.formUnion(environment.federation?.nodeThreadIDs ?? [])
             }
-            if recording.interrupted { break }
+            for round in rounds[start..<end] {
+                if Task.isCancelled { break segments }
+                let interrupted = try await runRound(round, in: environment, foreignThreads: foreignThreads,
+                                                     into: &report, progress: progress, log: log)
+                if interrupted { break segments }
+            }
+            if let federation = environment.federation {
+                // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
+                _ = await federation.settle(timeout: .seconds(30))
+                states[named.name] = (await federation.chainStates(), await federation.nodeProcessIds())
+            }
+            start = end
         }
-        var nodes: [NodeReport] = []
-        var consistent = true
-        if let federation {
-            // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
-            _ = await federation.settle(timeout: .seconds(30))
-            let states = await federation.chainStates()
-            let processIds = await federation.nodeProcessIds()
-            nodes = states.map { NodeReport(name: $0.address.name, height: $0.height, headHash: $0.headHash.hex,
-                                            stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name]) }
-            let keepers = states.filter { $0.stateDigest != nil }
-            consistent = Set(states.map(\.headHash)).count == 1 && Set(states.map(\.height)).count == 1
-                && Set(keepers.map(\.stateDigest)).count == 1
+        let several = configuration.networks != nil
+        for named in configuration.federations {
+            guard let (networkStates, processIds) = states[named.name] else { continue }
+            report.nodes += networkStates.map {
+                NodeReport(name: $0.address.name, network: several ? named.name : nil, height: $0.height,
+                           headHash: $0.headHash.hex, stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name])
+            }
+            let keepers = networkStates.filter { $0.stateDigest != nil }
+            report.consistent = report.consistent && Set(networkStates.map(\.headHash)).count == 1
+                && Set(networkStates.map(\.height)).count == 1 && Set(keepers.map(\.stateDigest)).count == 1
         }
-        return RepetitionReport(repetition: repetition, rounds: rounds, resources: resources, nodes: nodes, consistent: consistent)
+        return report
     }
 
-    private func startFederation(genesis: GenesisConfiguration, directory: String, seed: UInt64) async throws -> any BenchmarkFederation {
+    /// Prepares and runs one round, appending its figures, resources and heights to `report`;
+    /// returns whether it was interrupted.
+    private func runRound(_ round: Round, in environment: Environment, foreignThreads: Set<Int32>,
+                          into report: inout RepetitionReport, progress: (@Sendable (RoundProgress) -> Void)?,
+                          log: @Sendable (String) -> Void) async throws -> Bool {
+        let federation = environment.federation
+        let monitor = environment.monitor
+        let target: any BenchmarkTarget = round.workload == .noop || federation == nil
+            ? NoopTarget() : FederationTarget(federation: federation!)
+        let generator = WorkloadGenerator(workload: round.workload, context: environment.context)
+        log("round \(round.label): preparing")
+        try await generator.prepare(round: round.label, target: target)
+        let schedule: any RateSchedule
+        do {
+            schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
+        } catch {
+            throw RunError(description: "round \(round.label): \(error)")
+        }
+        let runner = RoundRunner(target: target, generator: generator, accounts: environment.accounts,
+                                 transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, progress: progress,
+                                 assignedAccounts: round.accounts)
+        if let federation, case .raft = federation.plan.kind {
+            // Peers still applying the last blocks of earlier work would write them during this round.
+            _ = await federation.settle(timeout: .seconds(10))
+        }
+        let heightsBefore = await Self.heights(of: federation)
+        await federation?.refreshCounters()
+        let startPass = await monitor?.sampleNow()
+        let recording = await runner.run(label: round.label, length: round.length, trim: round.trim, schedule: schedule)
+        report.rounds.append(RoundFigures(recording: recording))
+        if let monitor, let startPass {
+            await federation?.refreshCounters()
+            let endPass = await monitor.sampleNow()
+            let nodes = await monitor.summary(from: startPass, to: endPass).map(NodeResourceFigures.init)
+            let samples = await monitor.samples(node: "process").filter {
+                $0.timeNanoseconds >= startPass.startNanoseconds && $0.timeNanoseconds <= endPass.endNanoseconds
+            }
+            let timeline = zip(samples, samples.dropFirst()).map { earlier, later in
+                TimelinePoint(seconds: Double(later.timeNanoseconds - startPass.startNanoseconds) / 1e9,
+                              value: RoundResources.cpuPercent(from: earlier, to: later))
+            }
+            report.resources.append(RoundResourceReport(label: round.label, nodes: nodes, processCPU: timeline))
+        }
+        if federation != nil {
+            report.heights.append(RoundHeights(label: round.label, start: heightsBefore, end: await Self.heights(of: federation)))
+        }
+        return recording.interrupted
+    }
+
+    /// Every node's chain height, by name (empty without a federation).
+    private static func heights(of federation: (any BenchmarkFederation)?) async -> [String: UInt64] {
+        guard let federation else { return [:] }
+        var heights: [String: UInt64] = [:]
+        for state in await federation.chainStates() { heights[state.address.name] = state.height }
+        return heights
+    }
+
+    private func startFederation(_ network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String,
+                                 seed: UInt64) async throws -> any BenchmarkFederation {
         let plan: FederationPlan
-        switch configuration.network.consensus {
+        switch network.consensus {
         case .raft(let settings):
-            plan = FederationPlan(raft: settings, network: configuration.network, genesis: genesis,
+            plan = FederationPlan(raft: settings, network: network, genesis: genesis,
                                   directory: directory, seed: seed)
         case .proofOfWork(let settings):
-            plan = FederationPlan(proofOfWork: settings, network: configuration.network, genesis: genesis,
+            plan = FederationPlan(proofOfWork: settings, network: network, genesis: genesis,
                                   directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
         case .singleStore:
-            plan = FederationPlan(storeNetwork: configuration.network, genesis: genesis, directory: directory, seed: seed)
+            plan = FederationPlan(storeNetwork: network, genesis: genesis, directory: directory, seed: seed)
         }
-        switch configuration.network.deployment {
+        switch network.deployment {
         case .inProcess:
             return try await InProcessFederation.start(plan)
         case .processes:
@@ -289,7 +376,9 @@ public enum ResultsDirectory {
         try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
     }
 
-    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv and report.html.
+    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv, resources-by-kind.csv (when
+    /// resources were sampled), `<grid>-time.csv` and `.svg` for every grid that varies
+    /// transactions, and report.html.
     public static func write(_ report: RunReport, to directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -299,6 +388,14 @@ public enum ResultsDirectory {
             .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
         try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
         try Data(ResultFiles.resourcesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/resources.csv"))
+        if report.repetitions.contains(where: { !$0.resources.isEmpty }) {
+            try Data(ResultFiles.resourcesByKindCSV(report).utf8)
+                .write(to: URL(fileURLWithPath: directory + "/resources-by-kind.csv"))
+        }
+        for (stem, figure) in ResultFiles.gridTimeFigures(report) {
+            try Data(figure.csv.utf8).write(to: URL(fileURLWithPath: directory + "/\(stem).csv"))
+            try Data(figure.svg.utf8).write(to: URL(fileURLWithPath: directory + "/\(stem).svg"))
+        }
         try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
     }
 }

@@ -114,6 +114,27 @@ struct ConfigurationValue {
         return ConfigurationMapping(value: self, entries: entries)
     }
 
+    /// This value as a mapping whose keys are names the file chooses (any non-empty string), in
+    /// file order; an empty value counts as an empty mapping.
+    func namedEntries() -> [(key: String, value: ConfigurationValue)]? {
+        if isNull { return [] }
+        guard case .mapping(let mapping) = node else {
+            reportExpected("a mapping")
+            return nil
+        }
+        var entries: [(key: String, value: ConfigurationValue)] = []
+        var failed = false
+        for (keyNode, valueNode) in mapping {
+            guard keyNode.scalar != nil, let key = keyNode.string, !key.isEmpty else {
+                ConfigurationValue(node: keyNode, path: path, diagnostics: diagnostics).reportExpected("a name (a string)")
+                failed = true
+                continue
+            }
+            entries.append((key, ConfigurationValue(node: valueNode, path: childPath(key), diagnostics: diagnostics)))
+        }
+        return failed ? nil : entries
+    }
+
     /// This value as a list of values with indexed paths.
     func sequence() -> [ConfigurationValue]? {
         guard case .sequence(let sequence) = node else {

@@ -30,7 +30,16 @@ public enum HTMLReport {
                               }).svg)
         body.append("</div>")
 
+        for (stem, figure) in ResultFiles.gridTimeFigures(report) {
+            body.append("<h2>Total execution time against transactions: \(escape(figure.grid))</h2>")
+            body.append("<p class=note>One panel per network, one line per account count; each point is the mean of the cell's total execution time (first intended send to last finish) over \(repetitions) repetition(s), with its \(percent)% interval. Figures: \(escape(stem)).csv and \(escape(stem)).svg.</p>")
+            body.append("<div class=charts>\(figure.svg)</div>")
+        }
+
         if let first = report.repetitions.first, !first.resources.isEmpty {
+            body.append("<h2>Resources per transaction kind</h2>")
+            body.append("<p class=note>The seed paper's tables: one per transaction kind, each figure averaged over the kind's rounds (traffic and disk per round)\(repetitions > 1 ? ", mean ± half-width of the \(percent)% interval over \(repetitions) repetitions" : ""). resources-by-kind.csv has them with their intervals.</p>")
+            for table in KindResourceTable.tables(of: report) { body.append(kindTable(table)) }
             body.append("<h2>Resources per node</h2>")
             body.append("<p class=note>Repetition 1. CPU as a share of one core (100% = one core busy); in-process nodes share the process's memory, their disk figures are their stores' own and their network figures their transport's. \(repetitions > 1 ? "resources.csv has every figure with its interval over the repetitions." : "")</p>")
             let nodeNames = first.resources[0].nodes.map(\.node).filter { $0 != "process" }
@@ -90,7 +99,9 @@ public enum HTMLReport {
         let rows: [(String, String)] = [
             ("run", "\(escape(report.runId)), started \(escape(report.startedAt))\(report.interrupted ? " (interrupted)" : "")"),
             ("ledger check", verdict),
-            ("network", escape(configuration.nodeNames.joined(separator: ", "))),
+            ("network", configuration.federations.map { named in
+                escape((configuration.networks == nil ? "" : "\(named.name): ") + named.configuration.nodeNames.joined(separator: ", "))
+            }.joined(separator: "<br>")),
             ("load", "\(configuration.accounts) accounts, nonce window \(configuration.nonceWindow), \(report.repetitions.count) repetition(s), seed \(report.seed)"),
             ("machine", escape("\(machine.cpuModel), \(machine.cores) cores, \(machine.memoryBytes / 1_048_576) MiB, \(machine.operatingSystem), Swift \(machine.swiftVersion)")),
             ("commit", escape(report.gitCommit ?? "not a git checkout")),
@@ -124,6 +135,20 @@ public enum HTMLReport {
         return html + "</table>"
     }
 
+    static func kindTable(_ table: KindResourceTable) -> String {
+        let columns = KindResourceTable.columns.prefix(6)
+        var html = "<h3>\(escape(table.kind)) (\(table.rounds.count) round\(table.rounds.count == 1 ? "" : "s"))</h3><table><tr><th>Name</th>"
+            + columns.map { "<th>\(escape($0.header))</th>" }.joined() + "</tr>"
+        for row in table.rows {
+            let cells = row.figures.prefix(columns.count).map { figure -> String in
+                let text = figure.map { cell($0) } ?? ""
+                return "<td class=num>" + text + "</td>"
+            }
+            html += "<tr><td>\(escape(row.name))</td>" + cells.joined() + "</tr>"
+        }
+        return html + "</table>"
+    }
+
     static func driverTable(_ repetition: RepetitionReport) -> String {
         var html = "<h2>The driver, repetition 1</h2><table><tr><th>Name</th><th>Intended rate (TPS)</th><th>Achieved send rate (TPS)</th><th>Scheduler lag p99 (ms)</th><th>Driver CPU (%)</th><th>Verdict</th></tr>"
         for round in repetition.rounds {
@@ -138,7 +163,7 @@ public enum HTMLReport {
         guard !repetition.nodes.isEmpty else { return "" }
         var html = "<h2>Nodes at the end, repetition 1</h2><table><tr><th>Node</th><th>Height</th><th>Head</th><th>State digest</th></tr>"
         for node in repetition.nodes {
-            html += "<tr><td>\(escape(node.name))</td><td class=num>\(node.height)</td><td><code>\(node.headHash.prefix(16))</code></td><td><code>\(node.stateDigest.map { String($0.prefix(16)) } ?? "—")</code></td></tr>"
+            html += "<tr><td>\(escape((node.network.map { $0 + "/" } ?? "") + node.name))</td><td class=num>\(node.height)</td><td><code>\(node.headHash.prefix(16))</code></td><td><code>\(node.stateDigest.map { String($0.prefix(16)) } ?? "—")</code></td></tr>"
         }
         return html + "</table>"
     }
@@ -195,8 +220,13 @@ struct ChartFrame {
 
     /// The opening tag, the title, and five gridlines with their values.
     func opening(title: String, maximum: Double) -> [String] {
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\">",
-                     "<text x=\"\(left)\" y=\"18\" style=\"font-weight:600;font-size:13px\">\(HTMLReport.escape(title))</text>"]
+        ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\">"]
+            + axes(title: title, maximum: maximum)
+    }
+
+    /// The title and five gridlines with their values, for a frame drawn inside a larger picture.
+    func axes(title: String, maximum: Double) -> [String] {
+        var parts = ["<text x=\"\(left)\" y=\"18\" style=\"font-weight:600;font-size:13px\">\(HTMLReport.escape(title))</text>"]
         for tick in 0...4 {
             let value = maximum * Double(tick) / 4
             parts.append("<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(value, maximum: maximum))\" y2=\"\(y(value, maximum: maximum))\" stroke=\"#eee\"/>")

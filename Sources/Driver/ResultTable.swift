@@ -24,11 +24,18 @@ public enum ResultTable {
                 let classes = round.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 lines.append("  \(round.label) failures: \(classes)")
             }
-            if !repetition.nodes.isEmpty {
-                let node = repetition.nodes[0]
-                lines.append(repetition.consistent
-                    ? "  ledger check: all \(repetition.nodes.count) nodes at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal"
-                    : "  LEDGER CHECK FAILED: nodes disagree: " + repetition.nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
+            // One line per network: nodes are compared with the other nodes of their own network.
+            var networks: [String?] = []
+            for node in repetition.nodes where !networks.contains(node.network) { networks.append(node.network) }
+            for network in networks {
+                let nodes = repetition.nodes.filter { $0.network == network }
+                let node = nodes[0]
+                let prefix = network.map { "\($0): " } ?? ""
+                let agree = Set(nodes.map(\.headHash)).count == 1 && Set(nodes.map(\.height)).count == 1
+                    && Set(nodes.compactMap(\.stateDigest)).count <= 1
+                lines.append(agree
+                    ? "  ledger check: \(prefix)all \(nodes.count) nodes at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal"
+                    : "  LEDGER CHECK FAILED: \(prefix)nodes disagree: " + nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
             }
         }
         if report.repetitions.count > 1 {

@@ -1,9 +1,24 @@
+/// What reading a round needs to know of the rest of the file.
+struct RoundReadingContext {
+    /// The size of the account pool, if it was read.
+    var poolAccounts: Int?
+    /// Whether the file names its federations under `networks` (rounds may then choose one).
+    var namesNetworks: Bool
+    /// The names under `networks`, if they were read.
+    var networkNames: [String]?
+}
+
 extension Round {
     /// The keys allowed in a round.
-    static let keys = ["label", "description", "txNumber", "txDuration", "trim", "rateControl", "workload"]
+    static let keys = [
+        "label", "description", "txNumber", "txDuration", "trim", "rateControl", "workload", "accounts", "network", "grid",
+    ]
 
-    /// Reads `rounds`: at least one round, labels unique.
-    static func readAll(_ value: ConfigurationValue) -> [Round]? {
+    /// The keys allowed in a round's `grid`.
+    static let gridKeys = ["network", "transactions", "accounts"]
+
+    /// Reads `rounds`: at least one round, labels unique once grids are expanded.
+    static func readAll(_ value: ConfigurationValue, context: RoundReadingContext) -> [Round]? {
         guard let elements = value.sequence() else { return nil }
         guard !elements.isEmpty else {
             value.report("at least one round is required")
@@ -13,17 +28,24 @@ extension Round {
         var rounds: [Round] = []
         var failed = false
         for element in elements {
-            guard let round = read(element, labels: &labels) else {
+            guard let expanded = read(element, labels: &labels, context: context) else {
                 failed = true
                 continue
             }
-            rounds.append(round)
+            rounds += expanded
         }
         return failed ? nil : rounds
     }
 
-    /// Reads one round; `labels` holds the labels seen so far.
-    private static func read(_ value: ConfigurationValue, labels: inout Set<String>) -> Round? {
+    /// The values of a round's `grid`; a dimension the grid does not vary is nil.
+    private struct Grid {
+        var networks: [String]?
+        var transactions: [Int]?
+        var accounts: [Int]?
+    }
+
+    /// Reads one round, or the rounds its `grid` expands to; `labels` holds the labels seen so far.
+    private static func read(_ value: ConfigurationValue, labels: inout Set<String>, context: RoundReadingContext) -> [Round]? {
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let label = mapping.read("label") { value -> String? in
             guard let label = value.string() else { return nil }
@@ -31,22 +53,138 @@ extension Round {
                 value.report("the label must not be empty")
                 return nil
             }
-            guard labels.insert(label).inserted else {
-                value.report("duplicate round label \"\(label)\"")
-                return nil
-            }
             return label
         }
         let description = mapping.read("description", default: String?.none) { $0.string().map(Optional.some) }
-        let length = readLength(mapping)
-        let trim = readTrim(mapping, length: length)
+        let grid = mapping.read("grid", default: Grid?.none) { readGrid($0, context: context).map(Optional.some) }
+        // The round's length: txNumber or txDuration, unless the grid gives the transaction counts
+        // (`.some(nil)`); nil when invalid. A grid that failed to read reports its own errors.
+        let length: RoundLength??
+        if let counts = grid??.transactions {
+            let conflicting = ["txNumber", "txDuration"].compactMap { key in mapping.optional(key).map { (key, $0) } }
+            for (key, value) in conflicting {
+                value.report("the grid's transactions give the round's lengths: leave out \(key)")
+            }
+            length = conflicting.isEmpty && !counts.isEmpty ? .some(nil) : nil
+        } else if grid == nil {
+            length = nil
+        } else {
+            length = readLength(mapping).map(Optional.some)
+        }
+        let shortest = grid??.transactions?.min().map(RoundLength.transactions)
+        let trim = readTrim(mapping, length: shortest ?? (length ?? nil))
         let rateControl = mapping.read("rateControl") { RateControl.read($0, nested: false) }
         let workload = mapping.read("workload", Workload.read)
-        guard let label, let description, let length, let trim, let rateControl, let workload else { return nil }
-        return Round(
-            label: label, description: description, length: length, trim: trim,
-            rateControl: rateControl, workload: workload
-        )
+        let accounts = mapping.read("accounts", default: Int?.none) { value -> Int?? in
+            if grid??.accounts != nil {
+                value.report("the grid's accounts give the round's accounts: leave out accounts")
+                return nil
+            }
+            return readAccounts(value, context: context).map(Optional.some)
+        }
+        let network = mapping.read("network", default: String?.none) { value -> String?? in
+            if grid??.networks != nil {
+                value.report("the grid's network list gives the round's network: leave out network")
+                return nil
+            }
+            return readNetworkName(value, context: context).map(Optional.some)
+        }
+        guard let label, let description, let grid, let length, let trim, let rateControl, let workload,
+              let accounts, let network else { return nil }
+        guard let grid else {
+            guard let length else { return nil }
+            guard labels.insert(label).inserted else {
+                mapping.optional("label")?.report("duplicate round label \"\(label)\"")
+                return nil
+            }
+            return [Round(label: label, description: description, length: length, trim: trim, rateControl: rateControl,
+                          workload: workload, accounts: accounts, network: network)]
+        }
+        var rounds: [Round] = []
+        for cellNetwork in grid.networks.map({ $0.map(Optional.some) }) ?? [network] {
+            for transactions in grid.transactions.map({ $0.map(Optional.some) }) ?? [nil] {
+                for cellAccounts in grid.accounts.map({ $0.map(Optional.some) }) ?? [accounts] {
+                    let cell = GridCell(grid: label, network: grid.networks == nil ? nil : cellNetwork,
+                                        transactions: transactions, accounts: grid.accounts == nil ? nil : cellAccounts)
+                    guard labels.insert(cell.label).inserted else {
+                        mapping.optional("grid")?.report("duplicate round label \"\(cell.label)\" (expanded from the grid)")
+                        return nil
+                    }
+                    guard let cellLength = transactions.map(RoundLength.transactions) ?? length else { return nil }
+                    rounds.append(Round(label: cell.label, description: description, length: cellLength, trim: trim,
+                                        rateControl: rateControl, workload: workload, accounts: cellAccounts,
+                                        network: cellNetwork, cell: cell))
+                }
+            }
+        }
+        return rounds
+    }
+
+    /// Reads `grid`: at least one of `network`, `transactions` and `accounts`, each a non-empty
+    /// list of distinct values.
+    private static func readGrid(_ value: ConfigurationValue, context: RoundReadingContext) -> Grid? {
+        guard let mapping = value.mapping(allowedKeys: gridKeys) else { return nil }
+        guard !mapping.entries.isEmpty else {
+            value.report("a grid varies at least one of \(gridKeys.joined(separator: ", "))")
+            return nil
+        }
+        let networks = mapping.read("network", default: [String]?.none) { list in
+            readList(list) { readNetworkName($0, context: context) }.map(Optional.some)
+        }
+        let transactions = mapping.read("transactions", default: [Int]?.none) { list in
+            readList(list) { $0.integer(atLeast: 1) }.map(Optional.some)
+        }
+        let accounts = mapping.read("accounts", default: [Int]?.none) { list in
+            readList(list) { readAccounts($0, context: context) }.map(Optional.some)
+        }
+        guard let networks, let transactions, let accounts else { return nil }
+        return Grid(networks: networks, transactions: transactions, accounts: accounts)
+    }
+
+    /// Reads a non-empty list of distinct values.
+    private static func readList<T: Hashable>(_ value: ConfigurationValue, _ element: (ConfigurationValue) -> T?) -> [T]? {
+        guard let elements = value.sequence() else { return nil }
+        guard !elements.isEmpty else {
+            value.report("at least one value is required")
+            return nil
+        }
+        var seen: Set<T> = []
+        var values: [T] = []
+        var failed = false
+        for item in elements {
+            guard let read = element(item) else {
+                failed = true
+                continue
+            }
+            guard seen.insert(read).inserted else {
+                item.report("duplicate value \(item.text)")
+                failed = true
+                continue
+            }
+            values.append(read)
+        }
+        return failed ? nil : values
+    }
+
+    /// Reads a round's account count: from 1 to the pool's size.
+    private static func readAccounts(_ value: ConfigurationValue, context: RoundReadingContext) -> Int? {
+        guard let pool = context.poolAccounts else { return value.integer(atLeast: 1) }
+        guard let count = value.integer() else { return nil }
+        guard (1...pool).contains(count) else {
+            value.report("out of range: must be between 1 and the pool's \(pool) accounts, found \(value.text)")
+            return nil
+        }
+        return count
+    }
+
+    /// Reads the name of a network the round runs on: one of those named under `networks`.
+    private static func readNetworkName(_ value: ConfigurationValue, context: RoundReadingContext) -> String? {
+        guard context.namesNetworks else {
+            value.report("a round chooses its network only when the file names several under networks")
+            return nil
+        }
+        guard let names = context.networkNames else { return value.string() }
+        return value.choice(among: names)
     }
 
     /// Reads exactly one of `txNumber` (>= 1) and `txDuration` (> 0).
@@ -62,7 +200,7 @@ extension Round {
             duration.report("txNumber and txDuration are exclusive: give only one")
             return nil
         case (nil, nil):
-            mapping.value.report("a round needs exactly one of txNumber or txDuration")
+            mapping.value.report("a round needs exactly one of txNumber or txDuration (or a grid of transactions)")
             return nil
         }
     }

@@ -12,6 +12,14 @@ public struct Round: Sendable, Hashable, Encodable {
     public var rateControl: RateControl
     /// What each transaction does.
     public var workload: Workload
+    /// The signing accounts the round uses: the pool's first `accounts`, transaction `i` signed by
+    /// account `i mod accounts`, so each sends its fixed share in order (nil: the whole pool,
+    /// whichever account has room).
+    public var accounts: Int?
+    /// The named network the round runs on (nil: the file's first, or only, network).
+    public var network: String?
+    /// Where the round sits in the grid it was expanded from, if it was.
+    public var cell: GridCell?
 
     /// Creates a round.
     public init(
@@ -20,7 +28,10 @@ public struct Round: Sendable, Hashable, Encodable {
         length: RoundLength,
         trim: RoundLength? = nil,
         rateControl: RateControl,
-        workload: Workload
+        workload: Workload,
+        accounts: Int? = nil,
+        network: String? = nil,
+        cell: GridCell? = nil
     ) {
         self.label = label
         self.description = description
@@ -28,6 +39,43 @@ public struct Round: Sendable, Hashable, Encodable {
         self.trim = trim
         self.rateControl = rateControl
         self.workload = workload
+        self.accounts = accounts
+        self.network = network
+        self.cell = cell
+    }
+}
+
+/// One combination of a round's `grid`: which values of each varied dimension this round takes.
+///
+/// A round with `grid: {network: [...], transactions: [...], accounts: [...]}` stands for one round
+/// per combination; each expanded round keeps its cell, so reports can line the cells up (the
+/// total execution time against transactions, one series per account count, one panel per network).
+public struct GridCell: Sendable, Hashable, Codable {
+    /// The label of the round the grid was declared on, shared by all its cells.
+    public var grid: String
+    /// The network of this cell, when the grid varies the network.
+    public var network: String?
+    /// The transaction count of this cell, when the grid varies it.
+    public var transactions: Int?
+    /// The account count of this cell, when the grid varies it.
+    public var accounts: Int?
+
+    /// Creates a cell.
+    public init(grid: String, network: String? = nil, transactions: Int? = nil, accounts: Int? = nil) {
+        self.grid = grid
+        self.network = network
+        self.transactions = transactions
+        self.accounts = accounts
+    }
+
+    /// The expanded round's label: the grid's label and this cell's values, e.g.
+    /// `treatment pow 100tx 25acc`.
+    public var label: String {
+        var parts = [grid]
+        if let network { parts.append(network) }
+        if let transactions { parts.append("\(transactions)tx") }
+        if let accounts { parts.append("\(accounts)acc") }
+        return parts.joined(separator: " ")
     }
 }
 

@@ -62,6 +62,9 @@ public struct RoundRunner: Sendable {
     /// Threads that are not the driver's (node threads of an in-process federation).
     public let foreignThreadIDs: Set<Int32>
     public let progress: (@Sendable (RoundProgress) -> Void)?
+    /// When set, the round signs with the pool's first `assignedAccounts` accounts only, transaction
+    /// `i` with account `i mod assignedAccounts`: each account sends its fixed share, in order.
+    public let assignedAccounts: Int?
     /// The most transactions released and not yet finished; beyond it the scheduler waits.
     public static let maximumOutstanding = 65_536
     /// How many transactions' records a round keeps for its event log (figures count them all).
@@ -69,13 +72,16 @@ public struct RoundRunner: Sendable {
 
     public init(target: any BenchmarkTarget, generator: WorkloadGenerator, accounts: AccountPool,
                 transactionTimeout: Duration = .seconds(30), foreignThreadIDs: Set<Int32> = [],
-                progress: (@Sendable (RoundProgress) -> Void)? = nil) {
+                progress: (@Sendable (RoundProgress) -> Void)? = nil, assignedAccounts: Int? = nil) {
+        precondition(assignedAccounts.map { (1...accounts.accounts.count).contains($0) } ?? true,
+                     "a round's accounts must be among the pool's")
         self.target = target
         self.generator = generator
         self.accounts = accounts
         self.transactionTimeout = transactionTimeout
         self.foreignThreadIDs = foreignThreadIDs
         self.progress = progress
+        self.assignedAccounts = assignedAccounts
     }
 
     public func run(label: String, length: RoundLength, trim: RoundLength? = nil,
@@ -182,12 +188,16 @@ public struct RoundRunner: Sendable {
         func since(_ instant: ContinuousClock.Instant) -> UInt64 { Schedules.nanoseconds(instant - start) }
         if generator.isQuery {
             // A query is never ordered: it needs a signer, not a nonce.
-            let account = index % accounts.accounts.count
+            let account = index % (assignedAccounts ?? accounts.accounts.count)
             let query = Transaction(signedBy: accounts.accounts[account], nonce: 0, call: generator.call(index: index, account: account))
             let trace = await target.query(query, account: account, timeout: transactionTimeout)
             return record(index: index, account: account, intended: intended, trace: trace, since: since)
         }
-        let lease = await accounts.acquire()
+        let lease = if let assignedAccounts {
+            await accounts.acquire(account: index % assignedAccounts)
+        } else {
+            await accounts.acquire()
+        }
         let transaction = Transaction(signedBy: lease.account, nonce: lease.nonce,
                                       call: generator.call(index: index, account: lease.index))
         let trace = await target.submit(transaction, account: lease.index, timeout: transactionTimeout)

@@ -42,7 +42,7 @@ struct Run: AsyncParsableCommand {
         // Node processes log into the run's directory from the start, so it exists before the run
         // (and keeps the logs when the run fails).
         let directory: String?
-        if configuration.network.deployment == .processes {
+        if configuration.federations.contains(where: { $0.configuration.deployment == .processes }) {
             let created = try ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
             directory = created
             benchmark.nodeProcesses = ProcessDeployment(executable: ProcessDeployment.currentExecutable(),

@@ -4,7 +4,10 @@ import Testing
 /// The benchmark files committed with the package stay valid.
 @Suite("Committed benchmark files")
 struct CommittedBenchmarkTests {
-    @Test("validates", arguments: ["benchmark.yaml", "Workloads/ci-smoke.yaml"])
+    @Test("validates", arguments: [
+        "benchmark.yaml", "Workloads/ci-smoke.yaml", "Workloads/caliper-simple.yaml", "Workloads/fabric-simple-raft.yaml",
+        "Workloads/treatment-registration.yaml",
+    ])
     func validates(relativePath: String) throws {
         let path = TestFiles.packageRoot.appendingPathComponent(relativePath).path
         let configuration = try BenchmarkConfiguration.load(path: path)
