@@ -1,32 +1,48 @@
 /// A frame on a delayed link, waiting for the instant it is due at its destination.
-struct DelayedFrame: Sendable {
+package struct DelayedFrame: Sendable {
     /// When the frame reaches the destination's inbox.
-    var due: ContinuousClock.Instant
+    package var due: ContinuousClock.Instant
     /// The order in which frames were sent; breaks ties between frames due at the same instant.
-    var sequenceNumber: UInt64
-    var source: NodeAddress
-    var destination: NodeAddress
-    var bytes: [UInt8]
+    package var sequenceNumber: UInt64
+    package var source: NodeAddress
+    package var destination: NodeAddress
+    package var bytes: [UInt8]
     /// The sender's counters, where a drop at delivery time is counted.
-    var sourceCounters: TrafficCounterCell
+    package var sourceCounters: TrafficCounterCell
+
+    /// Creates a frame from `source` to `destination` due at `due`.
+    package init(
+        due: ContinuousClock.Instant, sequenceNumber: UInt64, source: NodeAddress, destination: NodeAddress,
+        bytes: [UInt8], sourceCounters: TrafficCounterCell
+    ) {
+        self.due = due
+        self.sequenceNumber = sequenceNumber
+        self.source = source
+        self.destination = destination
+        self.bytes = bytes
+        self.sourceCounters = sourceCounters
+    }
 
     /// Whether this frame is delivered before `other`: earlier due, or sent earlier when due together.
-    func precedes(_ other: DelayedFrame) -> Bool {
+    package func precedes(_ other: DelayedFrame) -> Bool {
         (due, sequenceNumber) < (other.due, other.sequenceNumber)
     }
 }
 
 /// A binary min-heap of delayed frames, earliest due first, FIFO among frames due at the same instant.
-struct DelayedFrameQueue: Sendable {
+package struct DelayedFrameQueue: Sendable {
     private var heap: [DelayedFrame] = []
 
-    var count: Int { heap.count }
+    /// Creates an empty queue.
+    package init() {}
+
+    package var count: Int { heap.count }
 
     /// The frame due first, if any.
-    var first: DelayedFrame? { heap.first }
+    package var first: DelayedFrame? { heap.first }
 
     /// Adds `frame`.
-    mutating func insert(_ frame: DelayedFrame) {
+    package mutating func insert(_ frame: DelayedFrame) {
         heap.append(frame)
         var child = heap.count - 1
         while child > 0 {
@@ -38,7 +54,7 @@ struct DelayedFrameQueue: Sendable {
     }
 
     /// Removes and returns the frame due first, if any.
-    mutating func removeFirst() -> DelayedFrame? {
+    package mutating func removeFirst() -> DelayedFrame? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let first = heap.removeLast()
@@ -57,7 +73,7 @@ struct DelayedFrameQueue: Sendable {
     }
 
     /// Removes and returns every frame, in no particular order.
-    mutating func removeAll() -> [DelayedFrame] {
+    package mutating func removeAll() -> [DelayedFrame] {
         defer { heap = [] }
         return heap
     }

@@ -1,4 +1,4 @@
-internal import LedgerCore
+package import LedgerCore
 
 /// How a one-way link between two nodes behaves: its delay, the spread of that delay, and its loss.
 public struct LinkSettings: Hashable, Sendable, Codable {
@@ -21,18 +21,18 @@ public struct LinkSettings: Hashable, Sendable, Codable {
     }
 
     /// Whether frames on this link are delivered at the moment they are sent.
-    var deliversImmediately: Bool {
+    package var deliversImmediately: Bool {
         latency == .zero && jitter == .zero
     }
 
     /// Whether a frame is lost, drawing from `generator` only when loss is possible.
-    func losesFrame(using generator: inout SeededGenerator) -> Bool {
+    package func losesFrame(using generator: inout SeededGenerator) -> Bool {
         guard lossProbability > 0 else { return false }
         return Double.random(in: 0..<1, using: &generator) < lossProbability
     }
 
     /// One frame's delay: latency plus a uniform jitter, clamped at zero; draws only when jittered.
-    func frameDelay(using generator: inout SeededGenerator) -> Duration {
+    package func frameDelay(using generator: inout SeededGenerator) -> Duration {
         guard jitter > .zero else { return latency }
         let jitterNanoseconds = jitter.wholeNanoseconds
         let offsetNanoseconds = Int64.random(in: -jitterNanoseconds...jitterNanoseconds, using: &generator)
@@ -43,7 +43,7 @@ public struct LinkSettings: Hashable, Sendable, Codable {
 
 extension Duration {
     /// The duration in whole nanoseconds, saturating at `Int64.max` for durations beyond 292 years.
-    var wholeNanoseconds: Int64 {
+    package var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (secondsInNanoseconds, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflowed else { return seconds < 0 ? .min : .max }

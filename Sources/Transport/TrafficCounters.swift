@@ -16,6 +16,13 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable {
     case inFlightLimit
     /// The network was shut down, or the destination's inbox was already finished.
     case closed
+    /// The queue of frames waiting for a connection to the destination was full (TCP transport).
+    case queueFull
+    /// The destination is a member without a listen address and had no open connection (TCP transport),
+    /// or the connection a frame was written on closed before the frame left.
+    case unreachable
+    /// The frame is larger than the transport's frame size limit (TCP transport).
+    case frameTooLarge
 }
 
 /// How many frames were dropped, by reason.
@@ -34,6 +41,12 @@ public struct DroppedFrameCounts: Hashable, Sendable {
     public var inFlightLimit = 0
     /// Frames sent after shutdown or to a finished inbox.
     public var closed = 0
+    /// Frames refused because the destination's outbound queue was full.
+    public var queueFull = 0
+    /// Frames for a destination that could not be reached.
+    public var unreachable = 0
+    /// Frames over the frame size limit.
+    public var frameTooLarge = 0
 
     /// Creates counts, all zero.
     public init() {}
@@ -54,6 +67,9 @@ public struct DroppedFrameCounts: Hashable, Sendable {
             case .inboxFull: inboxFull
             case .inFlightLimit: inFlightLimit
             case .closed: closed
+            case .queueFull: queueFull
+            case .unreachable: unreachable
+            case .frameTooLarge: frameTooLarge
             }
         }
         set {
@@ -65,6 +81,9 @@ public struct DroppedFrameCounts: Hashable, Sendable {
             case .inboxFull: inboxFull = newValue
             case .inFlightLimit: inFlightLimit = newValue
             case .closed: closed = newValue
+            case .queueFull: queueFull = newValue
+            case .unreachable: unreachable = newValue
+            case .frameTooLarge: frameTooLarge = newValue
             }
         }
     }
@@ -92,16 +111,21 @@ public struct TrafficCounters: Hashable, Sendable {
 }
 
 /// The live counters of one endpoint, updated from any thread.
-final class TrafficCounterCell: Sendable {
+///
+/// Visible to the package so that other transports (TCP) count the same way.
+package final class TrafficCounterCell: Sendable {
     private let counters = Mutex(TrafficCounters())
 
+    /// Creates counters, all zero.
+    package init() {}
+
     /// A copy of the counters as they are now.
-    var snapshot: TrafficCounters {
+    package var snapshot: TrafficCounters {
         counters.withLock { $0 }
     }
 
     /// Counts a frame of `byteCount` bytes handed to the network.
-    func recordSent(byteCount: Int) {
+    package func recordSent(byteCount: Int) {
         counters.withLock {
             $0.framesSent += 1
             $0.bytesSent += byteCount
@@ -109,7 +133,7 @@ final class TrafficCounterCell: Sendable {
     }
 
     /// Counts a frame of `byteCount` bytes put into this endpoint's inbox.
-    func recordReceived(byteCount: Int) {
+    package func recordReceived(byteCount: Int) {
         counters.withLock {
             $0.framesReceived += 1
             $0.bytesReceived += byteCount
@@ -117,7 +141,23 @@ final class TrafficCounterCell: Sendable {
     }
 
     /// Counts a frame this endpoint sent that was dropped for `reason`.
-    func recordDropped(_ reason: DropReason) {
+    package func recordDropped(_ reason: DropReason) {
         counters.withLock { $0.framesDropped[reason] += 1 }
+    }
+
+    /// Takes back a frame of `byteCount` bytes counted as received that the inbox then refused, and
+    /// counts it as dropped for `reason` instead, in one step.
+    package func recordUndelivered(byteCount: Int, reason: DropReason) {
+        counters.withLock {
+            $0.framesReceived -= 1
+            $0.bytesReceived -= byteCount
+            $0.framesDropped[reason] += 1
+        }
+    }
+
+    /// Counts `count` frames this endpoint sent that were dropped for `reason`.
+    package func recordDropped(_ reason: DropReason, count: Int) {
+        guard count > 0 else { return }
+        counters.withLock { $0.framesDropped[reason] += count }
     }
 }
