@@ -115,7 +115,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor"], swiftSettings: strictSwift),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSwift),
         .testTarget(
             name: "DriverTests", dependencies: ["Driver", "Node", "LedgerCore", "Transport", "Consensus", "Report"],

@@ -27,3 +27,13 @@ int vernier_pipe_close_on_exec(int ends[2]) {
     return 0;
 #endif
 }
+
+int vernier_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+    (void)actions;
+    (void)lowest;
+    return 0;
+#endif
+}

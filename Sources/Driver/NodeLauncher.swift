@@ -74,6 +74,8 @@ public actor NodeLauncher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, logDescriptor, 2)
+        // Nothing else of the driver's (its client's sockets, other nodes' pipes) reaches the node.
+        _ = vernier_spawn_close_from(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,3 +1,4 @@
+import CVernierSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +23,9 @@ final class ChildProcess {
             posix_spawn_file_actions_adddup2(&fileActions, pipeEnds[0], 0)
             posix_spawn_file_actions_addclose(&fileActions, pipeEnds[1])
         }
+        // The child inherits nothing else: a socket a parallel test has open in this process must
+        // not stay bound in a child after the test closes it.
+        _ = vernier_spawn_close_from(&fileActions, 3)
         let argumentPointers = arguments.map { strdup($0) } + [nil]
         defer { argumentPointers.forEach { free($0) } }
         let emptyEnvironment: [UnsafeMutablePointer<CChar>?] = [nil]

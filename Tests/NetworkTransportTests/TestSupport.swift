@@ -116,15 +116,26 @@ struct TestFederation {
     }
 }
 
-/// A loopback port that was free a moment ago: bound to port 0, read, and closed.
+/// A loopback port that was free a moment ago, chosen below the kernel's ephemeral range so that
+/// no outgoing connection (of this or any parallel test) can take it before the endpoint binds it.
 func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+        let candidate = Int.random(in: 20_000..<32_000, using: &generator)
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: candidate).get()
+            try await channel.close()
+            return candidate
+        } catch {
+            continue
+        }
+    }
+    throw FreePortUnavailable()
 }
+
+/// No free port was found below the ephemeral range.
+struct FreePortUnavailable: Error {}
 
 /// A raw TCP connection for playing a misbehaving peer: it sends whatever bytes a test makes up and
 /// collects whatever arrives.

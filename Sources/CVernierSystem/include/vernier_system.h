@@ -10,4 +10,11 @@ int vernier_set_parent_death_signal(int signal);
 /// inherits them. Returns 0, or -1 with errno set.
 int vernier_pipe_close_on_exec(int ends[2]);
 
+#include <spawn.h>
+
+/// Makes a spawned child close every descriptor from `lowest` up before it runs, so that it inherits
+/// none of the parent's sockets or files by accident (glibc's addclosefrom_np). Returns 0 or an
+/// error number.
+int vernier_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
 #endif
