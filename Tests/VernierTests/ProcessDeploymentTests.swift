@@ -81,8 +81,13 @@ struct ProcessDeploymentTests {
         }
         let failover = clock.now - killedAt
         #expect(newLeader != nil)
-        // Two election timeouts, plus the time to ask every orderer for its role once.
-        #expect(failover < .milliseconds(2 * 100 * electionTimeoutTicks + 500), "new leader after \(failover)")
+        // Two election timeouts, plus the time to ask every orderer for its role once. That bound
+        // holds on a quiet machine, where `.ci/run` runs this suite again on its own
+        // (VERNIER_REAL_CLOCK_TESTS=1); among hundreds of parallel tests, seven debug processes
+        // on two cores may be starved, so only a sanity bound applies there.
+        let quietMachine = ProcessInfo.processInfo.environment["VERNIER_REAL_CLOCK_TESTS"] == "1"
+        let timeouts: Int64 = quietMachine ? 2 : 5
+        #expect(failover < .milliseconds(timeouts * 100 * Int64(electionTimeoutTicks) + 500), "new leader after \(failover)")
 
         let recording = await round.value
         let figures = RoundFigures(recording: recording)
