@@ -61,6 +61,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // A short loopback throughput measurement of the TCP transport (`swift run -c release tcp-throughput`).
+        .executableTarget(
+            name: "tcp-throughput",
+            dependencies: ["NetworkTransport", "Transport", "LedgerCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/TCPThroughput",
+            swiftSettings: strictSwift
+        ),
         // Node roles (orderer, peer), their pure cores and shells, the block store and the Raft log.
         .target(
             name: "Node",

@@ -124,7 +124,7 @@ final class EndpointCore: Sendable {
         let initial = configuration.reconnectBackoffInitial
         let maximum = configuration.reconnectBackoffMaximum
         var delay = initial
-        for _ in 1..<max(1, failures) where delay < maximum {
+        for _ in 1..<min(max(1, failures), 64) where delay < maximum {
             delay *= 2
         }
         delay = min(delay, maximum)

@@ -4,7 +4,7 @@ internal import Synchronization
 public import Transport
 
 /// A node's endpoint on a real network: length-prefixed frames over TCP between members that prove
-/// their names with signed challenges (see ``WireFormat`` for the bytes).
+/// their names with signed challenges (the bytes are described in WireFormat.swift).
 ///
 /// Sending never blocks and never throws. The first frame for a member with a listen address dials it;
 /// frames wait in a bounded per-destination queue while the connection is made, and frames from this

@@ -18,8 +18,8 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable {
     case closed
     /// The queue of frames waiting for a connection to the destination was full (TCP transport).
     case queueFull
-    /// The destination is a member without a listen address and had no open connection (TCP transport),
-    /// or the connection a frame was written on closed before the frame left.
+    /// The destination is a member without a listen address (a client) and had no open connection to
+    /// this endpoint (TCP transport).
     case unreachable
     /// The frame is larger than the transport's frame size limit (TCP transport).
     case frameTooLarge
@@ -94,6 +94,9 @@ public struct DroppedFrameCounts: Hashable, Sendable {
 /// A frame counts as sent when ``TransportEndpoint/send(_:to:)`` is called, and as received when it
 /// is put into the destination's inbox. A dropped frame is counted on its sender, so over a whole
 /// network `framesSent == framesReceived + framesDropped.total + frames still in flight`.
+///
+/// The TCP transport counts bytes as they are on the wire (payload plus framing), counts a frame that
+/// finds a full inbox on the receiver, and may lose a frame uncounted when a connection breaks under it.
 public struct TrafficCounters: Hashable, Sendable {
     /// Bytes of every frame this endpoint sent, delivered or not.
     public var bytesSent = 0
