@@ -13,9 +13,18 @@ func loadBenchmarkOrExit(_ path: String) throws -> BenchmarkConfiguration {
         return try BenchmarkConfiguration.load(path: path)
     } catch let failure as ConfigurationErrors {
         printToStandardError(failure.lines.joined(separator: "\n"))
+        if looksLikeCapacityPlan(path) {
+            printToStandardError("\(path) looks like a capacity plan (it has sizes:); check it with `vernier capacity --dry-run \(path)`")
+        }
         throw ExitCode(2)
     } catch {
         printToStandardError("\(path): \(error)")
         throw ExitCode(2)
     }
+}
+
+/// Whether a file that failed as a benchmark file has a capacity plan's top-level `sizes:` key.
+private func looksLikeCapacityPlan(_ path: String) -> Bool {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+    return text.split(separator: "\n").contains { $0.hasPrefix("sizes:") }
 }

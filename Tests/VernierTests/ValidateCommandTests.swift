@@ -103,6 +103,16 @@ struct ValidateCommandTests {
         #expect(run.standardError.contains("does-not-exist.yaml: <document>: cannot read the file"))
     }
 
+    @Test("a capacity plan is refused as a benchmark file, with a pointer to capacity --dry-run")
+    func capacityPlanGetsAPointer() throws {
+        let run = try Self.run(["validate", "Workloads/capacity-federation.yaml"])
+        #expect(run.status == 2)
+        #expect(run.standardError.contains("sizes: unknown key"))
+        #expect(run.standardError.contains("vernier capacity --dry-run Workloads/capacity-federation.yaml"))
+        let dryRun = try Self.run(["capacity", "--dry-run", "Workloads/capacity-federation.yaml"])
+        #expect(dryRun.status == 0, "\(dryRun.standardError)")
+    }
+
     @Test("--version prints the version")
     func version() throws {
         let run = try Self.run(["--version"])
