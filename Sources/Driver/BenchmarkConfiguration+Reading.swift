@@ -84,8 +84,9 @@ extension BenchmarkConfiguration {
         return failed ? nil : named
     }
 
-    /// Reads the benchmark name: non-empty, `[A-Za-z0-9._-]` only, as it becomes a directory name.
-    private static func readName(_ value: ConfigurationValue) -> String? {
+    /// Reads a benchmark's (or a capacity plan's) name: non-empty, `[A-Za-z0-9._-]` only, as it
+    /// becomes a directory name under Results.
+    static func readName(_ value: ConfigurationValue) -> String? {
         guard let name = value.string() else { return nil }
         let allowed = name.unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))

@@ -91,7 +91,7 @@ extension CapacityPlan {
     static func read(_ value: ConfigurationValue,
                      benchmark readBenchmark: (ConfigurationValue) -> (String?, BenchmarkConfiguration)?) -> CapacityPlan? {
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
-        let name = mapping.read("name", readPlanName)
+        let name = mapping.read("name", BenchmarkConfiguration.readName)
         let benchmark = mapping.read("benchmark", readBenchmark)
         let round = readRound(mapping, benchmark: benchmark?.1)
         let consensus = readConsensus(mapping, benchmark: benchmark?.1)
@@ -101,20 +101,6 @@ extension CapacityPlan {
         guard let name, let benchmark, let round, let consensus, let sizes, let goal, let search else { return nil }
         return CapacityPlan(name: name, benchmarkPath: benchmark.0, benchmark: benchmark.1, round: round,
                             consensus: consensus, sizes: sizes, goal: goal, search: search)
-    }
-
-    /// Reads the plan's name, with the benchmark name's rules (it becomes a directory name).
-    private static func readPlanName(_ value: ConfigurationValue) -> String? {
-        guard let name = value.string() else { return nil }
-        let allowed = name.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
-        }
-        guard !name.isEmpty, allowed, name != ".", name != ".." else {
-            value.report("invalid name \"\(name)\": use a non-empty name of letters, digits, '.', '_' and '-' only "
-                + "(it becomes a directory name)")
-            return nil
-        }
-        return name
     }
 
     /// Reads `round`: a label among the benchmark's rounds (default: its first round).
