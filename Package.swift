@@ -1,5 +1,8 @@
 // swift-tools-version:6.1
 // vernier: a benchmark harness for ledgers, shaped for hospital federations.
+//
+// Modules depend one way, down to LedgerCore (docs/architecture.md draws the graph). Nothing
+// above NodeProcess is needed to run a node.
 
 import PackageDescription
 
@@ -9,19 +12,24 @@ let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
 let package = Package(
     name: "vernier",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vernier", targets: ["vernier"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
-        .library(name: "Transport", targets: ["Transport"]),
-        .library(name: "NetworkTransport", targets: ["NetworkTransport"]),
-        .library(name: "Node", targets: ["Node"]),
-        .library(name: "Report", targets: ["Report"]),
-        .library(name: "Driver", targets: ["Driver"]),
         .library(name: "Consensus", targets: ["Consensus"]),
-        .library(name: "Monitor", targets: ["Monitor"]),
+        .library(name: "Node", targets: ["Node"]),
+        .library(name: "Load", targets: ["Load"]),
+        .library(name: "Results", targets: ["Results"]),
+        .library(name: "Benchmark", targets: ["Benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,107 +40,145 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // Pure, deterministic ledger rules: codec, transactions, blocks, world state, contracts.
-        .target(
-            name: "LedgerCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strictSwift
-        ),
-        // Consensus as pure state machines: Raft (tick / step / propose / ready / advance).
-        .target(
-            name: "Consensus",
-            dependencies: ["LedgerCore"],
-            swiftSettings: strictSwift
-        ),
-        // Moving frames between nodes: the in-process network, thread-backed executors, counters.
-        .target(
-            name: "Transport",
-            dependencies: ["LedgerCore"],
-            swiftSettings: strictSwift
-        ),
+        // MARK: The ledger and its nodes
+
+        // Pure, deterministic ledger rules: codec, signed transactions, blocks, world state, contracts.
+        .target(name: "LedgerCore", dependencies: [crypto], swiftSettings: strictSwift),
+        // Consensus as pure state machines: Raft (tick / step / propose / ready / advance) and proof-of-work.
+        .target(name: "Consensus", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
+        // Durable files: the checksummed record file, the block store and the Raft log store (fsync, recovery).
+        .target(name: "Storage", dependencies: ["LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        // Moving frames between nodes: the Transport protocol, the in-process network, thread executors, counters.
+        .target(name: "Transport", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         // Frames between processes: TCP over SwiftNIO, length-prefixed frames, members authenticated by signed challenge.
+        .target(name: "NetworkTransport", dependencies: ["Transport", "LedgerCore", logging] + nio, swiftSettings: strictSwift),
+        // Node roles (orderer, peer, miner, store): pure cores, actor shells, node messages, the federation plan, the node host.
+        .target(name: "Node", dependencies: ["LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift),
+        // One node as its own OS process (`vernier node`): the node configuration file and the process's life.
         .target(
-            name: "NetworkTransport",
+            name: "NodeProcess",
+            dependencies: ["Node", "NetworkTransport", "Transport", "LedgerCore", "CVernierSystem", crypto, logging],
+            swiftSettings: strictSwift
+        ),
+        // The deterministic simulations: the real orderer, Raft and peer code (and proof-of-work) under one seed.
+        .target(name: "Simulation", dependencies: ["Node", "Consensus", "LedgerCore", "Transport", "Storage"], swiftSettings: strictSwift),
+        // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
+        .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
+
+        // MARK: Measuring
+
+        // Resource sampling from /proc and /sys: a node's process or thread, the machine's CPU and block device.
+        .target(name: "Monitor", swiftSettings: strictSwift),
+        // Statistics: HdrHistogram latency distributions, Student-t intervals, Welch's test.
+        .target(name: "Statistics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strictSwift),
+        // The benchmark file and the capacity plan: models and their strict reading (the only Yams user).
+        .target(
+            name: "BenchmarkSpec",
+            dependencies: ["LedgerCore", "Transport", "Node", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift
+        ),
+        // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
+        .target(name: "Load", dependencies: ["BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport", crypto], swiftSettings: strictSwift),
+        // Federations to measure: in-process and process deployments, the node launcher, the federation client.
+        .target(
+            name: "Federation",
             dependencies: [
-                "Transport", "LedgerCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Load", "BenchmarkSpec", "Node", "NodeProcess", "NetworkTransport", "Transport", "Storage", "LedgerCore",
+                "Consensus", "Monitor", "CVernierSystem", logging,
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Results: the typed figure catalog, round figures and summaries, run.json, CSV/HTML/SVG writers, compare.
+        .target(
+            name: "Results",
+            dependencies: ["Statistics", "BenchmarkSpec", "Load", "Monitor", "LedgerCore", "Transport"],
+            swiftSettings: strictSwift
+        ),
+        // A run: rounds and repetitions on a federation, the ledger check, the results directory.
+        .target(
+            name: "Benchmark",
+            dependencies: [
+                "Results", "Federation", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Node", "Transport", "LedgerCore",
+                "Consensus", "Storage",
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
+        .target(
+            name: "Capacity",
+            dependencies: ["Benchmark", "Results", "Federation", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Transport", "LedgerCore"],
+            swiftSettings: strictSwift
+        ),
+        // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
+        .target(
+            name: "Microbench",
+            dependencies: ["Federation", "Node", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec", crypto],
+            swiftSettings: strictSwift
+        ),
+        // The command line: one thin file per subcommand.
+        .executableTarget(
+            name: "vernier",
+            dependencies: [
+                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "Federation",
+                "Load", "Node", "Consensus", "LedgerCore", "Transport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
         // A short loopback throughput measurement of the TCP transport (`swift run -c release tcp-throughput`).
         .executableTarget(
             name: "tcp-throughput",
-            dependencies: ["NetworkTransport", "Transport", "LedgerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["NetworkTransport", "Transport", "LedgerCore", logging],
             path: "Sources/TCPThroughput",
             swiftSettings: strictSwift
         ),
-        // Node roles (orderer, peer), their pure cores and shells, the block store and the Raft log.
-        .target(
-            name: "Node",
-            dependencies: ["LedgerCore", "Consensus", "Transport", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strictSwift
-        ),
-        // Per-node resource sampling from /proc: a process, or a thread for in-process nodes.
-        .target(
-            name: "Monitor",
-            path: "Sources/Monitor",
-            swiftSettings: strictSwift
-        ),
-        // Statistics and reports: latency distributions (HdrHistogram), later intervals and files.
-        .target(
-            name: "Report",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
-            swiftSettings: strictSwift
-        ),
-        // The benchmark file, and later the fleet, accounts, rate controllers and round runner.
-        .target(
-            name: "Driver",
-            dependencies: [
-                "LedgerCore", "Consensus", "Transport", "NetworkTransport", "Node", "Report", "Monitor", "CVernierSystem",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: strictSwift
-        ),
-        // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
-        .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
-        // The command line.
-        .executableTarget(
-            name: "vernier",
-            dependencies: [
-                "Driver", "Node", "LedgerCore", "Transport", "NetworkTransport", "CVernierSystem",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strictSwift
-        ),
+
+        // MARK: Tests: one target per module, plus the command line end to end
+
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
+        .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(
             name: "NetworkTransportTests",
+            dependencies: ["NetworkTransport", "Transport", "LedgerCore", logging] + nio,
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport", "Storage"], swiftSettings: strictSwift),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Node", "Consensus", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "LedgerCore", "TestSupport", "SampleSpecs"],
+            exclude: ["Fixtures"], swiftSettings: strictSwift
+        ),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "LedgerCore", "Transport", "Statistics"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: ["Federation", "BenchmarkSpec", "Node", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Load", "Statistics", "Monitor"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "BenchmarkTests",
             dependencies: [
-                "NetworkTransport", "Transport", "LedgerCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Benchmark", "Results", "Federation", "BenchmarkSpec", "Load", "Statistics", "Monitor", "LedgerCore", "Consensus",
+                "TestSupport",
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSwift),
         .testTarget(
-            name: "DriverTests", dependencies: ["Driver", "Node", "LedgerCore", "Transport", "Consensus", "Report"],
-            exclude: ["Fixtures"], swiftSettings: strictSwift
+            name: "CapacityTests",
+            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "SampleSpecs"],
+            swiftSettings: strictSwift
         ),
         .testTarget(
             name: "VernierTests",
             dependencies: [
-                "vernier", "Driver", "Node", "LedgerCore", "Transport", "NetworkTransport",
-                .product(name: "Logging", package: "swift-log"),
+                "vernier", "Benchmark", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "LedgerCore",
+                "Consensus", "Transport", "NetworkTransport", logging,
             ],
             swiftSettings: strictSwift
         ),

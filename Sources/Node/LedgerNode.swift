@@ -1,6 +1,6 @@
 public import LedgerCore
 public import Transport
-
+public import Storage
 /// What a run needs from any running node, whatever its consensus: to start and stop it, and to
 /// read its chain position at the end.
 public protocol LedgerNode: Actor {

@@ -2,6 +2,7 @@ public import Consensus
 public import LedgerCore
 public import Transport
 import Logging
+public import Storage
 
 /// Where a node keeps its files and how durably it writes them.
 public struct NodeStorage: Sendable, Hashable {

@@ -29,52 +29,30 @@ package struct DelayedFrame: Sendable {
     }
 }
 
-/// A binary min-heap of delayed frames, earliest due first, FIFO among frames due at the same instant.
+/// Delayed frames, earliest due first, in send order among frames due at the same instant.
 package struct DelayedFrameQueue: Sendable {
-    private var heap: [DelayedFrame] = []
+    private var queue = TimedQueue<ContinuousClock.Instant, DelayedFrame>()
 
     /// Creates an empty queue.
     package init() {}
 
-    package var count: Int { heap.count }
+    package var count: Int { queue.count }
 
     /// The frame due first, if any.
-    package var first: DelayedFrame? { heap.first }
+    package var first: DelayedFrame? { queue.peek()?.event }
 
     /// Adds `frame`.
     package mutating func insert(_ frame: DelayedFrame) {
-        heap.append(frame)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
+        queue.schedule(frame, at: frame.due)
     }
 
     /// Removes and returns the frame due first, if any.
     package mutating func removeFirst() -> DelayedFrame? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let first = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var earliest = parent
-            if left < heap.count, heap[left].precedes(heap[earliest]) { earliest = left }
-            if right < heap.count, heap[right].precedes(heap[earliest]) { earliest = right }
-            guard earliest != parent else { break }
-            heap.swapAt(parent, earliest)
-            parent = earliest
-        }
-        return first
+        queue.pop()?.event
     }
 
     /// Removes and returns every frame, in no particular order.
     package mutating func removeAll() -> [DelayedFrame] {
-        defer { heap = [] }
-        return heap
+        queue.removeAll()
     }
 }

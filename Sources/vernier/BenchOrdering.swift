@@ -1,14 +1,16 @@
 import ArgumentParser
-import Driver
 import Foundation
 import Node
+import Consensus
+import Microbench
 
 /// `vernier bench-ordering`: the sustained commit rate and latency of an in-process Raft federation.
 struct BenchOrdering: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-ordering",
         abstract: "Measure an in-process Raft federation's sustained commit rate and submit-to-commit latency.",
-        discussion: "Transactions are presigned; each account keeps one in flight. Build with -c release.")
+        discussion: "Transactions are presigned; each account keeps one in flight. Build with -c release. "
+            + ExitCodes.help(CheckExit.self))
 
     @Option(help: "Orderers.") var orderers = 1
     @Option(help: "Organisations.") var organizations = 2
@@ -53,7 +55,7 @@ struct BenchOrdering: AsyncParsableCommand {
                          result.steadyTransactionsPerSecond, result.chainHeight, result.peersAgree ? "yes" : "NO"))
             print("submit-to-commit latency: " + result.latencyMilliseconds.map { String(format: "%@ %.1f ms", $0.label, $0.value) }
                 .joined(separator: ", "))
-            if !result.peersAgree || result.failed > 0 { throw ExitCode(1) }
+            if !result.peersAgree || result.failed > 0 { throw CheckExit.broken.exitCode }
         }
     }
 }

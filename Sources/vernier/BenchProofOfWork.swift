@@ -1,13 +1,13 @@
 import ArgumentParser
-import Driver
 import Foundation
+import Microbench
 
 /// `vernier bench-pow`: hash rate, block intervals and commit latency of an in-process proof-of-work network.
 struct BenchProofOfWork: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-pow",
         abstract: "Measure an in-process proof-of-work network: hash rate, block interval mean and spread, commit latency.",
-        discussion: "Build with -c release for figures worth keeping.")
+        discussion: "Build with -c release for figures worth keeping. " + ExitCodes.help(CheckExit.self))
 
     @Option(help: "Miners.") var miners = 4
     @Option(help: "Full nodes (the clients' contacts).") var fullNodes = 2
@@ -41,7 +41,7 @@ struct BenchProofOfWork: AsyncParsableCommand {
             print(String(format: "%d transactions committed: latency mean %.3f s, p99 %.3f s", result.committed,
                          result.meanCommitLatencySeconds, result.p99CommitLatencySeconds))
             print("deepest reorganisation \(result.deepestReorganisation), safety violations \(result.safetyViolations), nodes agree: \(result.nodesAgree ? "yes" : "NO")")
-            if !result.nodesAgree { throw ExitCode(1) }
+            if !result.nodesAgree { throw CheckExit.broken.exitCode }
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Driver
 import Foundation
+import Microbench
 
 /// `vernier calibrate`: measures this machine's signature, codec, hashing and disk speeds.
 struct Calibrate: AsyncParsableCommand {

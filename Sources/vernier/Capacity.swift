@@ -1,6 +1,10 @@
 import ArgumentParser
-import Driver
 import Foundation
+import Benchmark
+import BenchmarkSpec
+import Capacity
+import Load
+import NodeProcess
 
 /// `vernier capacity <plan>`: finds the sustainable rate of every federation size in a plan.
 struct Capacity: AsyncParsableCommand {
@@ -11,9 +15,8 @@ struct Capacity: AsyncParsableCommand {
             until the goal fails or the committed rate stops following the offered rate, then bisects \
             to the plan's resolution. Writes Results/<name>/<run-id>/capacity.csv, probes.csv, run.json \
             and capacity.html. A probe the driver could not keep is reported as such and never taken as \
-            the federation's capacity. Exit codes: 0 done, 2 invalid plan, 3 a cell failed, 130 \
-            interrupted (what finished is kept).
-            """)
+            the federation's capacity.
+            """ + "\n\n" + ExitCodes.help(CapacityExit.self))
 
     @Argument(help: "The capacity plan.")
     var plan: String
@@ -30,7 +33,7 @@ struct Capacity: AsyncParsableCommand {
             plan = try CapacityPlan.load(path: self.plan)
         } catch let failure as CapacityPlanErrors {
             printToStandardError(failure.lines.joined(separator: "\n"))
-            throw ExitCode(2)
+            throw CapacityExit.invalidPlan.exitCode
         }
         print(plan.summary)
         print("")
@@ -61,7 +64,7 @@ struct Capacity: AsyncParsableCommand {
             try CapacityFiles.write(report, to: directory)
         } catch {
             printToStandardError("vernier capacity: cannot write the results: \(error)")
-            throw ExitCode(3)
+            throw CapacityExit.cellFailed.exitCode
         }
         ResultsDirectory.markLatest(root: results, benchmark: plan.name, runId: runId)
         print("")
@@ -69,11 +72,11 @@ struct Capacity: AsyncParsableCommand {
         print("\nresults: \(directory)/capacity.html (\(Int(report.elapsedSeconds.rounded())) s)")
         if report.interrupted {
             printToStandardError("vernier capacity: interrupted; the cells and probes that finished are kept")
-            throw ExitCode(130)
+            throw CapacityExit.interrupted.exitCode
         }
         if report.failed {
             printToStandardError("vernier capacity: some cells failed (see capacity.csv)")
-            throw ExitCode(3)
+            throw CapacityExit.cellFailed.exitCode
         }
     }
 }

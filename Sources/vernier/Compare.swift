@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Report
+import NodeProcess
+import Results
 
 /// `vernier compare BASELINE CURRENT`: a CI verdict on two runs.
 struct Compare: AsyncParsableCommand {
@@ -9,9 +10,8 @@ struct Compare: AsyncParsableCommand {
         discussion: """
             BASELINE and CURRENT are run.json files or run directories. A change counts only beyond \
             its threshold and, when both runs have repetitions, only if Welch's t-test finds it \
-            significant. Exit codes: 0 no regression, 2 regression, 4 only improvements, 5 baseline \
-            missing or not comparable.
-            """)
+            significant.
+            """ + "\n\n" + ExitCodes.help(CompareExit.self))
 
     @Argument(help: "The baseline run (run.json or its directory).") var baseline: String
     @Argument(help: "The current run (run.json or its directory).") var current: String
@@ -35,16 +35,19 @@ struct Compare: AsyncParsableCommand {
             currentRounds = try ComparableRound.load(path: current)
         } catch {
             printToStandardError("vernier compare: \(error)")
-            throw ExitCode(5)
+            throw CompareExit.notComparable.exitCode
         }
         let comparison = Comparison(thresholds: try Comparison.parseThresholds(threshold), confidence: confidence)
         guard let results = comparison.compare(baseline: baselineRounds, current: currentRounds) else {
             printToStandardError("vernier compare: no round of \(current) matches one of \(baseline)")
-            throw ExitCode(5)
+            throw CompareExit.notComparable.exitCode
         }
         print(render(results))
-        let code = Comparison.exitCode(results)
-        if code != 0 { throw ExitCode(code) }
+        switch Comparison.outcome(results) {
+        case .noRegression: try CompareExit.noRegression.exit()
+        case .regression: try CompareExit.regression.exit()
+        case .onlyImprovements: try CompareExit.onlyImprovements.exit()
+        }
     }
 
     func render(_ results: [FigureComparison]) -> String {

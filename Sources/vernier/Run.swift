@@ -1,7 +1,11 @@
 import ArgumentParser
-import Driver
 import Foundation
 import Synchronization
+import Benchmark
+import Federation
+import Load
+import NodeProcess
+import Results
 
 /// `vernier run [file]`: runs a benchmark and writes its results.
 struct Run: AsyncParsableCommand {
@@ -9,9 +13,8 @@ struct Run: AsyncParsableCommand {
         abstract: "Run a benchmark file against a federation and write its results.",
         discussion: """
             Starts the federation the file names, prepares and runs every round, checks that every \
-            node ends on the same chain and state, and writes Results/<name>/<run-id>/run.json. \
-            Exit codes: 0 done, 1 the nodes disagreed, 2 invalid file, 3 the run failed, 130 interrupted.
-            """)
+            node ends on the same chain and state, and writes Results/<name>/<run-id>/run.json.
+            """ + "\n\n" + ExitCodes.help(RunExit.self))
 
     @Argument(help: "The benchmark file.")
     var file: String = "benchmark.yaml"
@@ -29,7 +32,7 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try loadBenchmarkOrExit(file)
+        let configuration = try loadBenchmarkOrExit(file, invalid: RunExit.invalidFile)
         print(configuration.summary)
         print("")
         let runId = ResultsDirectory.newRunId()
@@ -69,7 +72,7 @@ struct Run: AsyncParsableCommand {
             if interactive { print("") }
             printToStandardError("vernier run: \(error)")
             if let directory { printToStandardError("vernier run: node logs are in \(directory)/nodes") }
-            throw ExitCode(3)
+            throw RunExit.failed.exitCode
         }
         interruption.remove()
         if interactive { print("") }
@@ -80,11 +83,11 @@ struct Run: AsyncParsableCommand {
         print("\nresults: \(resultsDirectory)/run.json")
         if !report.consistent {
             printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
-            throw ExitCode(1)
+            throw RunExit.nodesDisagreed.exitCode
         }
         if report.interrupted {
             printToStandardError("vernier run: interrupted; the rounds that finished are kept")
-            throw ExitCode(130)
+            throw RunExit.interrupted.exitCode
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Microbench
 
 /// Where a benchmark command keeps its nodes' data: a fresh subdirectory, removed afterwards.
 struct ScratchDirectoryOptions: ParsableArguments {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Node
+import Consensus
+import Simulation
 
 /// `vernier simulate`: runs the deterministic federation simulation over many seeds.
 struct Simulate: AsyncParsableCommand {
@@ -7,8 +9,8 @@ struct Simulate: AsyncParsableCommand {
         abstract: "Run the real orderer, Raft and peer code under a simulated clock, network and faults.",
         discussion: """
             Each seed drives every delay, loss, duplication, partition, crash and restart. A broken \
-            invariant prints its seed and exits 1; rerun it with --seed to replay it exactly.
-            """)
+            invariant prints its seed; rerun it with --seed to replay it exactly.
+            """ + "\n\n" + ExitCodes.help(CheckExit.self))
 
     @Option(help: "The first seed.")
     var from: UInt64 = 0
@@ -66,7 +68,7 @@ struct Simulate: AsyncParsableCommand {
                 }
             case .failure(let failure):
                 printToStandardError("FAIL \(failure)")
-                throw ExitCode(1)
+                throw CheckExit.broken.exitCode
             }
         }
         print("\(range.count) seeds passed: \(blocks) blocks, \(transactions) transactions acknowledged, "

@@ -1,14 +1,14 @@
 import ArgumentParser
-import Driver
 import Foundation
+import BenchmarkSpec
 
 /// Writes a line to standard error, where every command's errors go.
 func printToStandardError(_ message: String) {
     FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
 }
 
-/// Loads a benchmark file; on any error prints every problem to standard error and exits with 2.
-func loadBenchmarkOrExit(_ path: String) throws -> BenchmarkConfiguration {
+/// Loads a benchmark file; on any error prints every problem to standard error and exits with `invalid`.
+func loadBenchmarkOrExit(_ path: String, invalid: some CommandExit) throws -> BenchmarkConfiguration {
     do {
         return try BenchmarkConfiguration.load(path: path)
     } catch let failure as ConfigurationErrors {
@@ -16,10 +16,10 @@ func loadBenchmarkOrExit(_ path: String) throws -> BenchmarkConfiguration {
         if looksLikeCapacityPlan(path) {
             printToStandardError("\(path) looks like a capacity plan (it has sizes:); check it with `vernier capacity --dry-run \(path)`")
         }
-        throw ExitCode(2)
+        throw invalid.exitCode
     } catch {
         printToStandardError("\(path): \(error)")
-        throw ExitCode(2)
+        throw invalid.exitCode
     }
 }
 

@@ -1,22 +1,20 @@
 import ArgumentParser
-import Driver
 
 /// `vernier validate <file>`: checks a benchmark file and prints its summary.
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a benchmark file and summarise it.",
         discussion: """
-            Prints a summary of the configuration in effect (defaults included) and exits with 0 \
-            when the file is valid; prints every error as file:line:column: path: message and \
-            exits with 2 when it is not.
-            """
+            Prints a summary of the configuration in effect (defaults included) when the file is \
+            valid; prints every error as file:line:column: path: message when it is not.
+            """ + "\n\n" + ExitCodes.help(ValidateExit.self)
     )
 
     @Argument(help: "The benchmark file.")
     var file: String = "benchmark.yaml"
 
     func run() async throws {
-        let configuration = try loadBenchmarkOrExit(file)
+        let configuration = try loadBenchmarkOrExit(file, invalid: ValidateExit.invalid)
         print(configuration.summary)
         print("\n\(file) is valid.")
     }

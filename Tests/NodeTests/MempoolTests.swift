@@ -1,6 +1,7 @@
 import LedgerCore
 import Testing
 @testable import Node
+@testable import Consensus
 
 @Suite("Mempool")
 struct MempoolTests {

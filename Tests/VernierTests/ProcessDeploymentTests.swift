@@ -1,4 +1,3 @@
-import Driver
 import Foundation
 import LedgerCore
 import Logging
@@ -8,6 +7,12 @@ import Testing
 import Transport
 #if canImport(Glibc)
 import Glibc
+@testable import BenchmarkSpec
+@testable import Consensus
+@testable import Federation
+@testable import Load
+@testable import NodeProcess
+@testable import Results
 #endif
 
 /// Federations of real node processes on loopback, started by the driver from the built executable.
@@ -151,7 +156,7 @@ struct ProcessDeploymentTests {
         }
         // Strangers speak the protocol but are not members: one with an unknown name, one that
         // claims the driver's name without its key. Neither is answered, and the node says why.
-        let members = ProcessFederation.directory([
+        let members = NodeProcessConfiguration.transportDirectory([
             NodeProcessConfiguration.Member(name: store, publicKey: try #require(federation.publicKeyHex(of: store)),
                                             host: "127.0.0.1", port: port)])
         for (name, reason) in [("intruder", "not a member"), (ProcessFederation.driverAddress.name, "bad signature")] {

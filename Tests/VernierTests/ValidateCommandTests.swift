@@ -84,7 +84,7 @@ struct ValidateCommandTests {
 
     @Test("a broken file prints every error and exits 2")
     func brokenFile() throws {
-        let file = "Tests/DriverTests/Fixtures/broken/05-fixed-load-startingtps.yaml"
+        let file = "Tests/BenchmarkSpecTests/Fixtures/broken/05-fixed-load-startingtps.yaml"
         let run = try Self.run(["validate", file])
         #expect(run.status == 2)
         #expect(run.standardOutput.isEmpty)

@@ -1,0 +1,285 @@
+import Foundation
+import Monitor
+import LedgerCore
+import Node
+public import BenchmarkSpec
+import Consensus
+public import Federation
+public import Load
+public import Results
+
+
+/// Why a run could not go on.
+public struct RunError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Turns a benchmark file into load on a federation and into figures: start, prepare, run every
+/// round of every repetition, check the ledger, stop.
+public struct BenchmarkRun: Sendable {
+    public let configuration: BenchmarkConfiguration
+    /// The benchmark file's directory: relative paths in it (replay files) resolve here.
+    public let baseDirectory: String
+    /// Scratch space for the nodes' data; removed after each repetition.
+    public let dataDirectory: String
+    public var transactionTimeout: Duration = .seconds(30)
+    /// With `deployment: processes`: the `vernier` executable that runs each node, and where each
+    /// node's log goes (`<directory>/<node>.log`).
+    public var nodeProcesses: ProcessDeployment?
+
+    public init(configuration: BenchmarkConfiguration, baseDirectory: String, dataDirectory: String) {
+        self.configuration = configuration
+        self.baseDirectory = baseDirectory
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Runs the benchmark; cancelling the task stops after the transactions in flight and keeps
+    /// what finished.
+    ///
+    /// Rounds run in file order on their networks. A network's federation starts when its first
+    /// round comes and stays up for the repetition (for the whole run with `reuseFederation`);
+    /// while other networks' rounds run it rests (proof-of-work miners pause), so only one
+    /// federation loads the machine at a time.
+    public func run(runId: String, progress: (@Sendable (RoundProgress) -> Void)? = nil,
+                    log: @Sendable (String) -> Void = { _ in }) async throws -> RunReport {
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        var repetitions: [RepetitionReport] = []
+        var interrupted = false
+        // Federations by network name: for the whole run when repetitions reuse them.
+        var shared: [String: BenchmarkEnvironment] = [:]
+        do {
+            for repetition in 0..<configuration.repetitions {
+                if Task.isCancelled {
+                    interrupted = true
+                    break
+                }
+                if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
+                var environments = shared
+                let report: RepetitionReport
+                do {
+                    report = try await runRepetition(repetition, environments: &environments, progress: progress, log: log)
+                } catch {
+                    if !configuration.reuseFederation { await Self.close(environments) }
+                    shared = configuration.reuseFederation ? environments : [:]
+                    throw error
+                }
+                if configuration.reuseFederation {
+                    shared = environments
+                } else {
+                    await Self.close(environments)
+                }
+                repetitions.append(report)
+                if report.rounds.contains(where: \.interrupted) {
+                    interrupted = true
+                    break
+                }
+            }
+        } catch {
+            await Self.close(shared)
+            throw error
+        }
+        await Self.close(shared)
+        var report = RunReport(
+            benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
+            configuration: configuration, machine: MachineDescription.current(),
+            gitCommit: MachineDescription.gitCommit(at: baseDirectory), repetitions: repetitions, interrupted: interrupted)
+        report.rounds = RoundSummary.summarise(report, confidence: configuration.confidence)
+        return report
+    }
+
+    /// Stops the federations of `environments`, one after another.
+    private static func close(_ environments: [String: BenchmarkEnvironment]) async {
+        for environment in environments.values { await environment.close() }
+    }
+
+    /// The environment of the file's first (or only) network.
+    package func makeEnvironment(repetition: Int) async throws -> BenchmarkEnvironment {
+        try await makeEnvironment(repetition: repetition, network: configuration.federations[0])
+    }
+
+    func makeEnvironment(repetition: Int, network named: NamedNetwork) async throws -> BenchmarkEnvironment {
+        let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
+        let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
+        let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
+        let genesis = GenesisConfiguration(chainId: configuration.name, regulator: context.regulator.address)
+        let several = configuration.networks != nil
+        let directory = dataDirectory + "/repetition-\(repetition)" + (several ? "/\(named.name)" : "")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let needsLedger = configuration.rounds.contains {
+            $0.workload != .noop && configuration.federation(of: $0).name == named.name
+        }
+        let federation: (any BenchmarkFederation)?
+        do {
+            federation = needsLedger
+                ? try await startFederation(named.configuration, genesis: genesis, directory: directory, seed: seed) : nil
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        if let federation, await federation.awaitLeader(timeout: .seconds(30)) == nil {
+            await federation.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+            throw RunError(description: "no orderer became leader within 30 s")
+        }
+        let monitor = federation.map { ResourceMonitor(nodes: $0.monitoredNodes(), interval: configuration.monitor.interval) }
+        await monitor?.start()
+        return BenchmarkEnvironment(accounts: accounts, context: context, federation: federation, monitor: monitor,
+                                    directory: directory, disk: BlockDeviceActivity(directory: directory))
+    }
+
+    /// Runs every round once. `environments` holds the federations already up, by network name;
+    /// those this repetition starts are added to it.
+    private func runRepetition(_ repetition: Int, environments: inout [String: BenchmarkEnvironment],
+                               progress: (@Sendable (RoundProgress) -> Void)?,
+                               log: @Sendable (String) -> Void) async throws -> RepetitionReport {
+        var report = RepetitionReport(repetition: repetition, rounds: [], nodes: [], consistent: true)
+        var states: [String: (states: [NodeChainState], processIds: [String: Int32])] = [:]
+        var start = 0
+        let rounds = configuration.rounds
+        // Consecutive rounds on one network form a segment; its federation rests once it ends.
+        segments: while start < rounds.count, !Task.isCancelled {
+            let named = configuration.federation(of: rounds[start])
+            var end = start + 1
+            while end < rounds.count, configuration.federation(of: rounds[end]).name == named.name { end += 1 }
+            let environment: BenchmarkEnvironment
+            if let existing = environments[named.name] {
+                environment = existing
+                await environment.federation?.resumeAfterSettle()
+            } else {
+                environment = try await makeEnvironment(repetition: repetition, network: named)
+                environments[named.name] = environment
+            }
+            let foreignThreads = environments.values.reduce(into: Set<Int32>()) { threads, environment in
+                threads.formUnion(environment.federation?.nodeThreadIDs ?? [])
+            }
+            for round in rounds[start..<end] {
+                if Task.isCancelled { break segments }
+                let interrupted = try await runRound(round, in: environment, foreignThreads: foreignThreads,
+                                                     into: &report, progress: progress, log: log)
+                if interrupted { break segments }
+            }
+            if let federation = environment.federation {
+                // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
+                _ = await federation.settle(timeout: .seconds(30))
+                states[named.name] = (await federation.chainStates(), await federation.nodeProcessIds())
+            }
+            start = end
+        }
+        let several = configuration.networks != nil
+        for named in configuration.federations {
+            guard let (networkStates, processIds) = states[named.name] else { continue }
+            report.nodes += networkStates.map {
+                NodeReport(name: $0.address.name, network: several ? named.name : nil, height: $0.height,
+                           headHash: $0.headHash.hex, stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name])
+            }
+            let keepers = networkStates.filter { $0.stateDigest != nil }
+            report.consistent = report.consistent && Set(networkStates.map(\.headHash)).count == 1
+                && Set(networkStates.map(\.height)).count == 1 && Set(keepers.map(\.stateDigest)).count == 1
+        }
+        return report
+    }
+
+    /// Prepares and runs one round, appending its figures, resources and heights to `report`;
+    /// returns whether it was interrupted.
+    private func runRound(_ round: Round, in environment: BenchmarkEnvironment, foreignThreads: Set<Int32>,
+                          into report: inout RepetitionReport, progress: (@Sendable (RoundProgress) -> Void)?,
+                          log: @Sendable (String) -> Void) async throws -> Bool {
+        let schedule: any RateSchedule
+        do {
+            schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
+        } catch {
+            throw RunError(description: "round \(round.label): \(error)")
+        }
+        log("round \(round.label): preparing")
+        let prepared = try await environment.prepareRound(label: round.label, workload: round.workload)
+        if let federation = environment.federation, case .raft = federation.plan.kind {
+            // Peers still applying the last blocks of earlier work would write them during this round.
+            _ = await federation.settle(timeout: .seconds(10))
+        }
+        let measured = await environment.measureRound(
+            prepared, length: round.length, trim: round.trim, schedule: schedule,
+            transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, assignedAccounts: round.accounts,
+            progress: progress)
+        report.rounds.append(measured.figures)
+        if let resources = measured.resources { report.resources.append(resources) }
+        if environment.federation != nil { report.heights.append(measured.heights) }
+        return measured.recording.interrupted
+    }
+
+    private func startFederation(_ network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String,
+                                 seed: UInt64) async throws -> any BenchmarkFederation {
+        let plan: FederationPlan
+        switch network.consensus {
+        case .raft(let settings):
+            plan = FederationPlan(raft: settings, network: network, genesis: genesis,
+                                  directory: directory, seed: seed)
+        case .proofOfWork(let settings):
+            plan = FederationPlan(proofOfWork: settings, network: network, genesis: genesis,
+                                  directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
+        case .singleStore:
+            plan = FederationPlan(storeNetwork: network, genesis: genesis, directory: directory, seed: seed)
+        }
+        switch network.deployment {
+        case .inProcess:
+            return try await InProcessFederation.start(plan)
+        case .processes:
+            guard let nodeProcesses else {
+                throw RunError(description: "network.deployment: processes needs the vernier executable and a log directory")
+            }
+            return try await ProcessFederation.start(plan, deployment: nodeProcesses)
+        }
+    }
+}
+
+/// Where runs write their results: `Results/<benchmark>/<run-id>/`, never over an earlier run.
+public enum ResultsDirectory {
+    /// A new run id: UTC time to the second, and a suffix that makes it unique.
+    public static func newRunId() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// Creates `<root>/<benchmark>/<runId>`; throws if it exists, so no run is ever overwritten.
+    public static func create(root: String, benchmark: String, runId: String) throws -> String {
+        let parent = root + "/" + benchmark
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let path = parent + "/" + runId
+        guard mkdir(path, 0o755) == 0 else {
+            throw RunError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        return path
+    }
+
+    /// Points `<root>/<benchmark>/latest` at the newest run.
+    public static func markLatest(root: String, benchmark: String, runId: String) {
+        let link = root + "/" + benchmark + "/latest"
+        try? FileManager.default.removeItem(atPath: link)
+        try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
+    }
+
+    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv, resources-by-kind.csv (when
+    /// resources were sampled), `<grid>-time.csv` and `.svg` for every grid that varies
+    /// transactions, and report.html.
+    public static func write(_ report: RunReport, to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
+        try Data(ResultFiles.roundsCSV(report.rounds, confidence: report.configuration.confidence).utf8)
+            .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
+        try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
+        try Data(ResultFiles.resourcesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/resources.csv"))
+        if report.repetitions.contains(where: { !$0.resources.isEmpty }) {
+            try Data(ResultFiles.resourcesByKindCSV(report).utf8)
+                .write(to: URL(fileURLWithPath: directory + "/resources-by-kind.csv"))
+        }
+        for (stem, figure) in ResultFiles.gridTimeFigures(report) {
+            try Data(figure.csv.utf8).write(to: URL(fileURLWithPath: directory + "/\(stem).csv"))
+            try Data(figure.svg.utf8).write(to: URL(fileURLWithPath: directory + "/\(stem).svg"))
+        }
+        try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
+    }
+}

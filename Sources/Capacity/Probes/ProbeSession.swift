@@ -1,0 +1,246 @@
+import Foundation
+import Synchronization
+public import Benchmark
+public import BenchmarkSpec
+public import Load
+public import Monitor
+public import Results
+
+/// What a capacity probe asks for: a fixed rate for a while, its warm-up left out.
+public struct ProbeRequest: Sendable {
+    public var label: String
+    public var rate: Double
+    public var length: Duration
+    public var warmUp: Duration
+    public var goal: ServiceGoal
+    public var transactionTimeout: Duration
+
+    public init(label: String, rate: Double, length: Duration, warmUp: Duration, goal: ServiceGoal, transactionTimeout: Duration) {
+        self.label = label
+        self.rate = rate
+        self.length = length
+        self.warmUp = warmUp
+        self.goal = goal
+        self.transactionTimeout = transactionTimeout
+    }
+
+    /// The backlog (transactions released and unfinished) past which the probe cannot meet the
+    /// goal: twice the goal's worth of the offered rate, and never below 64.
+    public var backlogLimit: Int {
+        max(64, Int((rate * goal.p95LatencySeconds * 2).rounded(.up)))
+    }
+}
+
+/// What one probe measured.
+public struct ProbeMeasurement: Sendable, Codable {
+    /// The probe's round figures, with Caliper's definitions.
+    public var figures: RoundFigures
+    public var offeredRate: Double
+    public var p95FromIntendedSeconds: Double
+    public var p95FromSentSeconds: Double
+    /// Transactions finished per second in the probe's steady part (see `steadyRate`).
+    public var committedRate: Double
+    /// Succeeded over finished after the warm-up, 0...1 (0 when nothing finished).
+    public var successRate: Double
+    /// The backlog passed its limit and the probe stopped sending early.
+    public var stoppedEarly: Bool
+    /// Every node's resources over the probe, and `process` for the whole process.
+    public var resources: [NodeResourceFigures]
+    public var evidence: SaturationEvidence
+    /// Blocks the federation appended during the probe (the highest node's height change).
+    public var blocks: UInt64
+    /// From the probe's start to its last transaction's end.
+    public var probeSeconds: Double
+    /// How long the federation took to come to rest after the probe.
+    public var settleSeconds: Double
+
+    /// The p95 the goal judges.
+    public func p95Seconds(_ basis: LatencyBasis) -> Double {
+        basis == .intended ? p95FromIntendedSeconds : p95FromSentSeconds
+    }
+
+    /// Whether the federation itself missed the goal: its own response time (from the sent time,
+    /// which no driver queueing inflates) or its failures. A miss the driver cannot explain.
+    public func federationMissed(_ goal: ServiceGoal) -> Bool {
+        p95FromSentSeconds >= goal.p95LatencySeconds || successRate < goal.minimumSuccessRate
+    }
+
+    /// The probe as the pure search sees it. The load side (the driver or its accounts) limited it
+    /// when the federation did not miss on its own account and either the driver fell behind (its
+    /// lag past `SaturationAnalysis.driverLagBound`, or under 95% of the rate sent: a pass then
+    /// proves nothing either) or every account slot was busy and the probe missed.
+    /// A probe the federation missed by itself stays a miss even when the driver lagged too: the
+    /// driver then offered less than the rate, and the federation still fell short.
+    public func searchProbe(goal: ServiceGoal) -> CapacityProbe {
+        var probe = CapacityProbe(offeredRate: offeredRate, throughput: committedRate, p95LatencySeconds: p95Seconds(goal.latency),
+                                  successRate: successRate, limitedByDriver: false, stoppedEarly: stoppedEarly)
+        let missed = goal.miss(probe) != nil
+        let accountsLimited = SaturationAnalysis.accountsExhausted(evidence) && missed
+        probe.limitedByDriver = !federationMissed(goal) && (SaturationAnalysis.driverFellBehind(evidence) || accountsLimited)
+        return probe
+    }
+
+    /// The rate of finishes over whole seconds `from..<to` of `finishedPerSecond`; nil when that
+    /// window is shorter than two seconds.
+    public static func steadyRate(finishedPerSecond: [Int], from: Int, to: Int) -> Double? {
+        let start = max(0, from), end = min(to, finishedPerSecond.count)
+        guard end - start >= 2 else { return nil }
+        return Double(finishedPerSecond[start..<end].reduce(0, +)) / Double(end - start)
+    }
+}
+
+/// Stops releasing once the backlog passes its limit after the warm-up; a fixed rate otherwise.
+struct BacklogGuardedSchedule: RateSchedule {
+    let rate: FixedRateSchedule
+    let guardAfterNanoseconds: UInt64
+    let backlogLimit: Int
+    let tripped: Trip
+
+    /// Set once when the guard stops the probe.
+    final class Trip: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    mutating func next(_ observation: ScheduleObservation) -> ScheduleDecision {
+        if observation.nowNanoseconds >= guardAfterNanoseconds, observation.inFlight > backlogLimit {
+            tripped.value.store(true, ordering: .relaxed)
+            return .finished
+        }
+        return rate.next(observation)
+    }
+}
+
+/// One federation kept up across the probes of a capacity search: each probe is a fixed-rate
+/// round of the plan's workload, measured with the federation's resources, after which the
+/// federation is brought to rest so the next probe starts clean.
+public final class ProbeSession: Sendable {
+    let environment: BenchmarkEnvironment
+    let configuration: BenchmarkConfiguration
+    let round: Round
+    let cores: Int
+    /// The nodes, by name.
+    public let nodeNames: [String]
+
+    init(environment: BenchmarkEnvironment, configuration: BenchmarkConfiguration) {
+        self.environment = environment
+        self.configuration = configuration
+        round = configuration.rounds[0]
+        cores = ProcessInfo.processInfo.activeProcessorCount
+        nodeNames = environment.federation == nil ? [] : configuration.nodeNames
+    }
+
+    /// Stops the federation and removes its data.
+    public func close() async {
+        await environment.close()
+    }
+
+    /// Runs one probe. Cancelling the task ends the probe early; its figures say `interrupted`.
+    public func probe(_ request: ProbeRequest, progress: (@Sendable (RoundProgress) -> Void)? = nil) async throws -> ProbeMeasurement {
+        let prepared = try await environment.prepareRound(label: request.label, workload: round.workload)
+        let trip = BacklogGuardedSchedule.Trip()
+        let schedule = BacklogGuardedSchedule(rate: FixedRateSchedule(tps: request.rate),
+                                              guardAfterNanoseconds: Schedules.nanoseconds(request.warmUp),
+                                              backlogLimit: request.backlogLimit, tripped: trip)
+        let measurement = await environment.measureRound(
+            prepared, length: .duration(request.length), trim: .duration(request.warmUp), schedule: schedule,
+            transactionTimeout: request.transactionTimeout, foreignThreadIDs: environment.nodeThreadIDs, progress: progress)
+        let recording = measurement.recording
+        let resources = measurement.resources?.nodes ?? []
+        let heightBefore = measurement.heights.start.values.max() ?? 0
+        let heightAfter = measurement.heights.end.values.max() ?? 0
+        let settleSeconds = await settle()
+
+        let figures = measurement.figures
+        let aggregate = recording.aggregate
+        let probeSeconds = Double(recording.durationNanoseconds) / 1e9
+        let p95FromIntended = aggregate.fromIntended.seconds(atPercentile: 95)
+        let p95FromSent = aggregate.fromSent.seconds(atPercentile: 95)
+        let measured = aggregate.measured
+        let warmUpSeconds = CapacityPlan.seconds(request.warmUp)
+        let sendSeconds = CapacityPlan.seconds(request.length)
+        let steady = ProbeMeasurement.steadyRate(
+            finishedPerSecond: figures.finishedPerSecond,
+            from: Int((warmUpSeconds + figures.latencyFromSent.p50).rounded(.up)), to: Int(sendSeconds.rounded(.down)))
+        let nodes = resources.filter { $0.node != "process" }.map { node in
+            SaturationEvidence.NodeLoad(node: node.node, cpuPercent: node.cpuMeanPercent,
+                                        diskWriteBytesPerSecond: probeSeconds > 0 ? node.diskWrittenBytes / probeSeconds : 0)
+        }
+        // The CPU of everything vernier runs: the one process in process; the nodes' processes
+        // and the driver's when each node is a process.
+        let driverProcess = resources.first { $0.node == "process" }?.cpuMeanPercent
+        let vernierCPU = configuration.network.deployment == .inProcess
+            ? driverProcess : driverProcess.map { $0 + nodes.reduce(0) { $0 + $1.cpuPercent } }
+        let evidence = SaturationEvidence(
+            cores: cores, nodes: nodes, processCPUPercent: vernierCPU,
+            driverCPUPercent: figures.driver.cpuPercent,
+            machineCPUPercent: measurement.machineCPUPercent,
+            schedulerLagP99Milliseconds: figures.driver.schedulerLagP99Milliseconds,
+            driverLagBoundMilliseconds: SaturationAnalysis.driverLagBound(goalP95Seconds: request.goal.p95LatencySeconds),
+            sendShare: request.rate > 0 ? figures.sendRate / request.rate : 1,
+            diskDevice: environment.disk?.device,
+            diskBusyShare: measurement.diskBusyShare,
+            accountSlots: configuration.accounts * configuration.nonceWindow,
+            busyAccountSlots: figures.sendRate * figures.latencyFromSent.mean,
+            p95FromSentSeconds: p95FromSent, goalP95Seconds: request.goal.p95LatencySeconds)
+        return ProbeMeasurement(
+            figures: figures, offeredRate: request.rate, p95FromIntendedSeconds: p95FromIntended, p95FromSentSeconds: p95FromSent,
+            // A probe stopped early has no steady part: Caliper's throughput over what it sent.
+            committedRate: trip.value.load(ordering: .relaxed) ? figures.throughput : steady ?? figures.throughput,
+            successRate: measured > 0 ? Double(aggregate.succeeded) / Double(measured) : 0,
+            stoppedEarly: trip.value.load(ordering: .relaxed), resources: resources, evidence: evidence,
+            blocks: heightAfter >= heightBefore ? heightAfter - heightBefore : 0, probeSeconds: probeSeconds,
+            settleSeconds: settleSeconds)
+    }
+
+    /// The highest height of any node.
+    private func highestHeight() async -> UInt64 {
+        await environment.heights().values.max() ?? 0
+    }
+
+    /// Waits until the federation is at rest: no node's height has moved for a quiet period (two
+    /// batch timeouts, at least a second) and Raft peers have caught up; at most a minute. Proof
+    /// of work mines on without load, so there the wait is the confirmations' worth of blocks.
+    /// Returns the seconds it took.
+    private func settle() async -> Double {
+        // Interrupted: the session is about to close, and nothing will probe it again.
+        guard let federation = environment.federation, !Task.isCancelled else { return 0 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start.advanced(by: .seconds(60))
+        switch configuration.network.consensus {
+        case .proofOfWork(let settings):
+            let wait = settings.targetBlockInterval * (settings.confirmations + 1)
+            try? await Task.sleep(until: min(deadline, start.advanced(by: wait)), clock: clock)
+        case .raft(let settings):
+            await waitForQuiet(quiet: max(.seconds(1), settings.batchTimeout * 2), until: deadline)
+            _ = await federation.settle(timeout: deadline - clock.now)
+        case .singleStore:
+            await waitForQuiet(quiet: .seconds(1), until: deadline)
+        }
+        return CapacityPlan.seconds(clock.now - start)
+    }
+
+    /// Polls heights until none moved for `quiet`, or until `deadline`.
+    private func waitForQuiet(quiet: Duration, until deadline: ContinuousClock.Instant) async {
+        let clock = ContinuousClock()
+        var height = await highestHeight()
+        var stableSince = clock.now
+        while clock.now < deadline, clock.now - stableSince < quiet, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(200))
+            let now = await highestHeight()
+            if now != height {
+                height = now
+                stableSince = clock.now
+            }
+        }
+    }
+}
+
+extension BenchmarkRun {
+    /// Starts the benchmark's federation (its first round's workload is what probes run) and
+    /// keeps it up for probes until the session is closed.
+    public func openProbeSession() async throws -> ProbeSession {
+        let environment = try await makeEnvironment(repetition: 0)
+        return ProbeSession(environment: environment, configuration: configuration)
+    }
+}

@@ -1,0 +1,65 @@
+public import LedgerCore
+public import Monitor
+public import Node
+public import Transport
+public import Consensus
+
+/// A running federation the driver loads, whatever runs its nodes: threads in this process
+/// (``InProcessFederation``) or one OS process per node (``ProcessFederation``).
+public protocol BenchmarkFederation: AnyObject, Sendable {
+    var plan: FederationPlan { get }
+    /// The driver's client: submits, awaits commit events and asks queries.
+    var client: FederationClient { get }
+    /// Where account `index` submits its transactions.
+    func submitter(forAccount index: Int) -> NodeAddress
+    /// Whose commit events account `index` listens to.
+    func listener(forAccount index: Int) -> NodeAddress
+    /// The ledger's next nonce of `address`, read from a node that keeps the state.
+    func nextNonce(of address: Address) async -> UInt64?
+    /// Waits until the federation can take transactions; nil if it cannot within `timeout`.
+    func awaitLeader(timeout: Duration) async -> NodeAddress?
+    /// Brings the federation to rest before its nodes are compared; false if they still differ.
+    func settle(timeout: Duration) async -> Bool
+    /// Lets the federation take load again after ``settle(timeout:)``.
+    func resumeAfterSettle() async
+    /// Every node's height, head and (where kept) state digest.
+    func chainStates() async -> [NodeChainState]
+    /// Stops every node and the client.
+    func stop() async
+    /// Threads of this process that run nodes, whose CPU is not the driver's.
+    var nodeThreadIDs: Set<Int32> { get }
+    /// What the resource monitor samples: each node, and the driver's whole process as `process`.
+    func monitoredNodes() -> [MonitoredNode]
+    /// Brings the counters the monitor reads up to date (a no-op where they are live).
+    func refreshCounters() async
+    /// Each node's operating-system process id, when nodes run as processes.
+    func nodeProcessIds() async -> [String: Int32]
+}
+
+extension InProcessFederation: BenchmarkFederation {
+    public var nodeThreadIDs: Set<Int32> { Set(nodes.map(\.executor.threadID)) }
+
+    /// Every node's thread (CPU), the shared process (memory), the node's transport (network) and
+    /// stores (disk), and the whole process as `process`.
+    public func monitoredNodes() -> [MonitoredNode] {
+        var monitored = nodes.map { node in
+            MonitoredNode(name: node.address.name, source: .thread(tid: node.executor.threadID)) {
+                let traffic = node.traffic
+                let storage = node.storageCounters
+                return NodeCounters(bytesIn: UInt64(traffic.bytesReceived), bytesOut: UInt64(traffic.bytesSent),
+                                    diskRead: storage.bytesRead, diskWritten: storage.bytesWritten)
+            }
+        }
+        monitored.append(MonitoredNode(name: "process", source: .currentProcess))
+        return monitored
+    }
+
+    public func refreshCounters() async {}
+
+    public func nodeProcessIds() async -> [String: Int32] { [:] }
+}
+
+/// Why a federation could not start or be changed, with the reason.
+public struct FederationError: Error, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,230 @@
+public import LedgerCore
+public import Transport
+import Synchronization
+public import Node
+
+/// Submits transactions to orderers, awaits their commit events from a chosen peer, and asks
+/// peers read-only queries. Safe to use from many tasks at once.
+public final class FederationClient: Sendable {
+    public let address: NodeAddress
+    private let endpoint: any TransportEndpoint
+    private let state = Mutex(State())
+    private let clock = ContinuousClock()
+
+    private struct State {
+        var acknowledgements = PromiseTable<Hash256, SubmitOutcome>()
+        var commits = PromiseTable<Hash256, CommitEvent>()
+        /// The peer whose event counts for each awaited transaction.
+        var listeningPeer: [Hash256: NodeAddress] = [:]
+        var answers = PromiseTable<UInt64, QueryAnswer>()
+        var statuses = PromiseTable<UInt64, NodeStatus>()
+        var nextQueryId: UInt64 = 1
+        var stopped = false
+    }
+
+    /// The most transactions and queries awaited at once; more are refused as overloaded.
+    public let maximumInFlight: Int
+
+    public init(endpoint: any TransportEndpoint, maximumInFlight: Int = 1_000_000) {
+        address = endpoint.address
+        self.endpoint = endpoint
+        self.maximumInFlight = maximumInFlight
+    }
+
+    /// Receives answers and enforces deadlines until `stop()`; run it in a task of its own.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.receiveFrames() }
+            group.addTask { await self.expireDeadlines() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Resolves everything awaited as timed out and ends `run()`.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        expire(at: clock.now.advanced(by: .seconds(1_000_000)))
+    }
+
+    /// Asks peers to send this client their commit events.
+    public func subscribe(to peers: [NodeAddress]) {
+        for peer in peers { endpoint.send(NodeMessage.subscribeCommits.frame, to: peer) }
+    }
+
+    /// Sends `transaction` to `orderer` and waits for its acknowledgement, then for its commit
+    /// event from `peer`; the whole life is bounded by `timeout`.
+    public func submit(_ transaction: Transaction, to orderer: NodeAddress, listeningTo peer: NodeAddress,
+                       timeout: Duration) async -> TransactionTrace {
+        let id = transaction.id
+        let sent = clock.now
+        let deadline = sent.advanced(by: timeout)
+        let registered = state.withLock { state -> Bool in
+            guard state.commits.count < maximumInFlight, !state.stopped else { return false }
+            guard state.commits.register(id, deadline: deadline) else { return false }
+            _ = state.acknowledgements.register(id, deadline: deadline)
+            state.listeningPeer[id] = peer
+            return true
+        }
+        guard registered else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now, outcome: .rejected(.overloaded))
+        }
+        endpoint.send(NodeMessage.submit(transaction).frame, to: orderer)
+        return await awaitOutcome(of: id, sent: sent)
+    }
+
+    /// Waits for a registered transaction's acknowledgement, then its commit event.
+    private func awaitOutcome(of id: Hash256, sent: ContinuousClock.Instant) async -> TransactionTrace {
+        let acknowledgement = await wait(for: id, in: \.acknowledgements)
+        let acknowledged = acknowledgement == nil ? nil : Optional(clock.now)
+        if case .rejected(let reason) = acknowledgement {
+            let continuation = state.withLock { state in
+                state.listeningPeer[id] = nil
+                return state.commits.cancel(id)
+            }
+            continuation?.resume(returning: nil)
+            return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: clock.now, outcome: .rejected(reason))
+        }
+        let event = await wait(for: id, in: \.commits)
+        state.withLock { _ = $0.listeningPeer.removeValue(forKey: id) }
+        let finished = clock.now
+        guard let event else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished, outcome: .timedOut)
+        }
+        return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished,
+                                outcome: .committed(event.code, height: event.height))
+    }
+
+    /// Sends transactions to `orderer` in the given order (one sender's consecutive nonces arrive in
+    /// nonce order on a FIFO link), then awaits every one; each life is bounded by `timeout`.
+    public func submitInOrder(_ transactions: [Transaction], to orderer: NodeAddress, listeningTo peer: NodeAddress,
+                              timeout: Duration) async -> [TransactionTrace] {
+        let sent = clock.now
+        let deadline = sent.advanced(by: timeout)
+        var registered: [Bool] = []
+        for transaction in transactions {
+            let ok = state.withLock { state -> Bool in
+                guard state.commits.count < maximumInFlight, !state.stopped,
+                      state.commits.register(transaction.id, deadline: deadline) else { return false }
+                _ = state.acknowledgements.register(transaction.id, deadline: deadline)
+                state.listeningPeer[transaction.id] = peer
+                return true
+            }
+            registered.append(ok)
+            if ok { endpoint.send(NodeMessage.submit(transaction).frame, to: orderer) }
+        }
+        var traces: [TransactionTrace] = []
+        for (transaction, ok) in zip(transactions, registered) {
+            guard ok else {
+                traces.append(TransactionTrace(id: transaction.id, sent: sent, acknowledged: nil, finished: clock.now,
+                                               outcome: .rejected(.overloaded)))
+                continue
+            }
+            traces.append(await awaitOutcome(of: transaction.id, sent: sent))
+        }
+        return traces
+    }
+
+    /// Asks `peer` to evaluate a read-only call signed by its sender; nil if no answer came in time.
+    public func query(_ signedCall: Transaction, at peer: NodeAddress, timeout: Duration) async -> QueryAnswer? {
+        let deadline = clock.now.advanced(by: timeout)
+        let requestId = state.withLock { state -> UInt64? in
+            guard state.answers.count < maximumInFlight, !state.stopped else { return nil }
+            let requestId = state.nextQueryId
+            state.nextQueryId += 1
+            _ = state.answers.register(requestId, deadline: deadline)
+            return requestId
+        }
+        guard let requestId else { return nil }
+        endpoint.send(NodeMessage.query(requestId: requestId, transaction: signedCall).frame, to: peer)
+        return await wait(for: requestId, in: \.answers)
+    }
+
+    /// Asks `node` for its status (with the next nonce of `account` if named); nil if no answer
+    /// came within `timeout`.
+    public func status(of node: NodeAddress, account: Address? = nil, timeout: Duration) async -> NodeStatus? {
+        guard let requestId = registerStatusRequest(timeout: timeout) else { return nil }
+        endpoint.send(NodeMessage.statusRequest(requestId: requestId, account: account).frame, to: node)
+        return await wait(for: requestId, in: \.statuses)
+    }
+
+    /// Pauses or resumes mining on `node`; returns its status after the change, nil if no answer
+    /// came within `timeout`.
+    public func pauseMining(on node: NodeAddress, paused: Bool, timeout: Duration) async -> NodeStatus? {
+        guard let requestId = registerStatusRequest(timeout: timeout) else { return nil }
+        endpoint.send(NodeMessage.pauseMining(requestId: requestId, paused: paused).frame, to: node)
+        return await wait(for: requestId, in: \.statuses)
+    }
+
+    private func registerStatusRequest(timeout: Duration) -> UInt64? {
+        let deadline = clock.now.advanced(by: timeout)
+        return state.withLock { state -> UInt64? in
+            guard state.statuses.count < maximumInFlight, !state.stopped else { return nil }
+            let requestId = state.nextQueryId
+            state.nextQueryId += 1
+            _ = state.statuses.register(requestId, deadline: deadline)
+            return requestId
+        }
+    }
+
+    // MARK: - Private
+
+    private func wait<Key: Hashable & Sendable, Value: Sendable>(
+        for key: Key, in table: WritableKeyPath<State, PromiseTable<Key, Value>>
+    ) async -> Value? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let (resumeNow, value) = state.withLock { $0[keyPath: table].await(key, continuation) }
+            if resumeNow { continuation.resume(returning: value) }
+        }
+    }
+
+    private func receiveFrames() async {
+        for await frame in endpoint.inbox {
+            if Task.isCancelled || state.withLock({ $0.stopped }) { break }
+            guard let message = try? NodeMessage(frame: frame.bytes) else { continue }
+            switch message {
+            case .submitted(let id, let outcome):
+                state.withLock { $0.acknowledgements.resolve(id, with: outcome) }?.resume(returning: outcome)
+            case .commits(let events):
+                var implied: [CheckedContinuation<SubmitOutcome?, Never>] = []
+                let ready = state.withLock { state in
+                    events.compactMap { event -> (CheckedContinuation<CommitEvent?, Never>, CommitEvent)? in
+                        guard state.listeningPeer[event.transaction] == frame.from else { return nil }
+                        // An event may beat the acknowledgement: the acknowledgement is then implied,
+                        // and a submitter already waiting for it must be resumed, not dropped.
+                        if let waiting = state.acknowledgements.resolve(event.transaction, with: .accepted) {
+                            implied.append(waiting)
+                        }
+                        return state.commits.resolve(event.transaction, with: event).map { ($0, event) }
+                    }
+                }
+                for continuation in implied { continuation.resume(returning: .accepted) }
+                for (continuation, event) in ready { continuation.resume(returning: event) }
+            case .queryAnswer(let requestId, let answer):
+                state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)
+            case .statusAnswer(let requestId, let status):
+                state.withLock { $0.statuses.resolve(requestId, with: status) }?.resume(returning: status)
+            default:
+                continue
+            }
+        }
+    }
+
+    private func expireDeadlines() async {
+        while !Task.isCancelled, !state.withLock({ $0.stopped }) {
+            try? await Task.sleep(for: .milliseconds(20))
+            expire(at: clock.now)
+        }
+    }
+
+    private func expire(at now: ContinuousClock.Instant) {
+        let (acknowledgements, commits, answers, statuses) = state.withLock { state in
+            (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now),
+             state.statuses.expire(at: now))
+        }
+        for continuation in statuses { continuation.resume(returning: nil) }
+        for continuation in acknowledgements { continuation.resume(returning: nil) }
+        for continuation in commits { continuation.resume(returning: nil) }
+        for continuation in answers { continuation.resume(returning: nil) }
+    }
+}

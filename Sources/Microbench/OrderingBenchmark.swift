@@ -1,0 +1,111 @@
+import Foundation
+import LedgerCore
+public import Node
+import Consensus
+import Transport
+import Federation
+
+/// Measures an in-process Raft federation's sustained commit rate and submit-to-commit latency.
+///
+/// Every transaction is signed before the clock starts, so signing does not compete with the
+/// nodes for the CPU. `accounts` accounts each keep one transaction in flight (nonce window 1)
+/// until all are committed. The rate is measured between 10% and 90% of the commits, so start-up
+/// and the drain at the end are left out.
+public struct OrderingBenchmark: Sendable {
+    public var orderers = 1
+    public var organizations = 2
+    public var peersPerOrganization = 2
+    public var accounts = 2_000
+    public var transactionsPerAccount = 20
+    public var batch = BatchOptions()
+    public var fsync = true
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// What a benchmark run measured.
+    public struct Result: Sendable {
+        public var transactions: Int
+        public var failed: Int
+        public var seconds: Double
+        public var steadyTransactionsPerSecond: Double
+        /// Submit-to-commit latency percentiles (p50, p90, p99, p99.9, max), in milliseconds.
+        public var latencyMilliseconds: [(label: String, value: Double)]
+        public var chainHeight: UInt64
+        public var peersAgree: Bool
+    }
+
+    public func run() async throws -> Result {
+        let regulator = SigningAccount.deterministic(seed: 4242, index: 0)
+        let genesis = GenesisConfiguration(chainId: "ordering-benchmark", regulator: regulator.address)
+        let signers = (1...accounts).map { SigningAccount.deterministic(seed: 4242, index: UInt64($0)) }
+        let transactions: [[Transaction]] = signers.enumerated().map { index, account in
+            (0..<transactionsPerAccount).map { nonce in
+                Transaction(signedBy: account, nonce: UInt64(nonce),
+                            call: .simple(.open(account: String(format: "acc%06d-%04d", index, nonce), money: 100)))
+            }
+        }
+        let members = FederationMembers(
+            orderers: orderers, organizations: (1...organizations).map { ("org\($0)", peersPerOrganization) })
+        let plan = FederationPlan(genesis: genesis, members: members, orderer: OrdererOptions(batch: batch),
+                                  directory: directory, fsync: fsync, seed: 1)
+        let federation = try await InProcessFederation.start(plan)
+        guard await federation.awaitLeader(timeout: .seconds(30)) != nil else {
+            await federation.stop()
+            throw BenchmarkError.noLeader
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = await withTaskGroup(of: [(latency: Duration, finished: Duration, valid: Bool)].self) { group in
+            for (index, row) in transactions.enumerated() {
+                group.addTask {
+                    var traces: [(Duration, Duration, Bool)] = []
+                    for transaction in row {
+                        let trace = await federation.client.submit(
+                            transaction, to: members.orderers[index % members.orderers.count],
+                            listeningTo: members.peers[index % members.peers.count], timeout: .seconds(60))
+                        let valid: Bool
+                        if case .committed(.valid, _) = trace.outcome { valid = true } else { valid = false }
+                        traces.append((trace.finished - trace.sent, trace.finished - start, valid))
+                        if !valid { break }
+                    }
+                    return traces
+                }
+            }
+            var all: [(latency: Duration, finished: Duration, valid: Bool)] = []
+            for await traces in group { all += traces }
+            return all
+        }
+        let elapsed = clock.now - start
+        let height = await federation.orderers[0].height
+        let agreed = await federation.awaitPeers(height: height, timeout: .seconds(30))
+        let states = await federation.chainStates()
+        await federation.stop()
+
+        let committed = results.filter(\.valid)
+        let finishTimes = committed.map { Self.seconds($0.finished) }.sorted()
+        let low = finishTimes[finishTimes.count / 10], high = finishTimes[finishTimes.count * 9 / 10]
+        let steady = high > low ? Double(finishTimes.count * 8 / 10) / (high - low) : 0
+        let latencies = committed.map { Self.seconds($0.latency) * 1000 }.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            latencies[min(latencies.count - 1, Int((Double(latencies.count) * fraction).rounded(.down)))]
+        }
+        return Result(
+            transactions: results.count, failed: results.count - committed.count, seconds: Self.seconds(elapsed),
+            steadyTransactionsPerSecond: steady,
+            latencyMilliseconds: [("p50", percentile(0.5)), ("p90", percentile(0.9)), ("p99", percentile(0.99)),
+                                  ("p99.9", percentile(0.999)), ("max", latencies.last ?? 0)],
+            chainHeight: height,
+            peersAgree: agreed && Set(states.map(\.headHash)).count == 1
+                && Set(states.compactMap(\.stateDigest)).count == 1)
+    }
+
+    enum BenchmarkError: Error, CustomStringConvertible {
+        case noLeader
+        var description: String { "no orderer became leader within 30 s" }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

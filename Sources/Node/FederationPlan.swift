@@ -1,0 +1,109 @@
+public import LedgerCore
+public import Transport
+import Foundation
+
+/// How a federation orders transactions.
+public enum FederationKind: Sendable, Codable {
+    /// Raft orderers (`members.orderers`) and validating peers (`members.peers`).
+    case raft
+    /// Proof-of-work: miners (`members.orderers`) and full nodes (`members.peers`), all gossiping;
+    /// the options are every node's, with `mines` set per node.
+    case proofOfWork(MinerOptions)
+    /// No ledger: one store node (`members.orderers[0]`) checks and stores each transaction.
+    case store
+}
+
+/// Everything needed to start a federation: who is in it, their settings, where they keep data.
+public struct FederationPlan: Sendable, Codable {
+    public var genesis: GenesisConfiguration
+    public var members: FederationMembers
+    public var kind: FederationKind
+    /// The Raft orderers' settings (unused by the other kinds).
+    public var orderer: OrdererOptions
+    /// Each node keeps its files in `<directory>/<node name>`.
+    public var directory: String
+    public var fsync: Bool
+    public var links: LinkSettings
+    public var seed: UInt64
+
+    public init(genesis: GenesisConfiguration, members: FederationMembers, kind: FederationKind = .raft,
+                orderer: OrdererOptions = OrdererOptions(), directory: String, fsync: Bool = true,
+                links: LinkSettings = LinkSettings(), seed: UInt64) {
+        self.genesis = genesis
+        self.members = members
+        self.kind = kind
+        self.orderer = orderer
+        self.directory = directory
+        self.fsync = fsync
+        self.links = links
+        self.seed = seed
+    }
+}
+
+extension FederationPlan {
+    /// The share of a core each of `miners` in-process miners may hash with: together at most half
+    /// the machine's cores, and never more than one core each.
+    public static func miningCoreShare(miners: Int) -> Double {
+        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return min(1, cores / 2 / Double(max(1, miners)))
+    }
+
+    /// The network's total hash rate when each of `miners` hashes with its share of a core.
+    public static func networkHashRate(miners: Int, hashesPerSecondPerCore: Double) -> Double {
+        hashesPerSecondPerCore * miningCoreShare(miners: miners) * Double(max(1, miners))
+    }
+}
+
+extension FederationPlan {
+    /// Every node of the federation, in start order: Raft orderers then peers; proof-of-work miners
+    /// then full nodes; the one store node.
+    public var nodeAddresses: [NodeAddress] {
+        switch kind {
+        case .raft, .proofOfWork: members.orderers + members.peers
+        case .store: [members.orderers[0]]
+        }
+    }
+
+    /// Creates the node at `address` on `endpoint`, opening (or recovering) its stores in
+    /// `<directory>/<name>`; the caller starts it. In-process federations and `vernier node` build
+    /// their nodes here, so both run the same federation from the same plan.
+    public func makeNode(_ address: NodeAddress, endpoint: any TransportEndpoint) throws -> any LedgerNode {
+        let path = directory + "/" + address.name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let storage = NodeStorage(directory: path, fsync: fsync)
+        switch kind {
+        case .raft:
+            if let index = members.orderers.firstIndex(of: address) {
+                return try OrdererNode(index: index, members: members, genesis: genesis, options: orderer,
+                                       storage: storage, endpoint: endpoint, seed: seed)
+            }
+            guard let index = members.peers.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
+            return try PeerNode(index: index, members: members, genesis: genesis, storage: storage, endpoint: endpoint)
+        case .proofOfWork(let options):
+            let everyone = members.orderers + members.peers
+            guard let index = everyone.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
+            var nodeOptions = options
+            nodeOptions.mines = index < members.orderers.count
+            // Miners start their nonce search in different places, as real miners do.
+            nodeOptions.firstNonce = UInt64(index) << 48
+            return try ProofOfWorkNode(address: address, network: everyone, genesis: genesis, options: nodeOptions,
+                                       storage: storage, endpoint: endpoint,
+                                       miningCoreShare: FederationPlan.miningCoreShare(miners: members.orderers.count))
+        case .store:
+            guard address == members.orderers[0] else { throw FederationPlanError.notAMember(address) }
+            return try StoreNode(address: address, genesis: genesis, storage: storage, endpoint: endpoint)
+        }
+    }
+}
+
+/// A node asked of a plan that does not name it.
+public enum FederationPlanError: Error, CustomStringConvertible {
+    case notAMember(NodeAddress)
+
+    public var description: String {
+        switch self {
+        case .notAMember(let address): "\(address) is not a node of this federation"
+        }
+    }
+}
+

@@ -1,0 +1,90 @@
+public import Statistics
+
+/// A figure every round reports: a typed key for look-ups, with the column header, unit and
+/// polarity the result files use. Its raw value is the identifier in run.json and repetitions.csv.
+public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
+    case succeeded, failed, sendRate, latencyMax, latencyMin, latencyMean, throughput
+    case latencyP50, latencyP90, latencyP99, latencyP999, goodput, totalExecutionTime
+    case intendedLatencyP50, intendedLatencyP99, schedulerLagP99, driverCPU
+
+    /// The column header (Caliper's where Caliper has one), unit included.
+    public var header: String {
+        switch self {
+        case .succeeded: "Succ"
+        case .failed: "Fail"
+        case .sendRate: "Send Rate (TPS)"
+        case .latencyMax: "Max Latency (s)"
+        case .latencyMin: "Min Latency (s)"
+        case .latencyMean: "Avg Latency (s)"
+        case .throughput: "Throughput (TPS)"
+        case .latencyP50: "p50 Latency (s)"
+        case .latencyP90: "p90 Latency (s)"
+        case .latencyP99: "p99 Latency (s)"
+        case .latencyP999: "p99.9 Latency (s)"
+        case .goodput: "Goodput (TPS)"
+        case .totalExecutionTime: "Total Execution Time (s)"
+        case .intendedLatencyP50: "p50 Latency from Intended (s)"
+        case .intendedLatencyP99: "p99 Latency from Intended (s)"
+        case .schedulerLagP99: "Scheduler Lag p99 (ms)"
+        case .driverCPU: "Driver CPU (%)"
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .succeeded, .failed: "tx"
+        case .sendRate, .throughput, .goodput: "tx/s"
+        case .schedulerLagP99: "ms"
+        case .driverCPU: "%"
+        default: "s"
+        }
+    }
+
+    /// Which direction of change is good; the comparison judges by it.
+    public var polarity: FigurePolarity {
+        switch self {
+        case .succeeded, .sendRate, .throughput, .goodput: .higherIsBetter
+        case .driverCPU: .neutral
+        default: .lowerIsBetter
+        }
+    }
+
+    /// The figure of one round (NaN where it could not be measured, such as the driver's CPU
+    /// where /proc cannot be read).
+    public func value(of round: RoundFigures) -> Double {
+        switch self {
+        case .succeeded: Double(round.succeeded)
+        case .failed: Double(round.failed)
+        case .sendRate: round.sendRate
+        case .latencyMax: round.latencyFromSent.max
+        case .latencyMin: round.latencyFromSent.min
+        case .latencyMean: round.latencyFromSent.mean
+        case .throughput: round.throughput
+        case .latencyP50: round.latencyFromSent.p50
+        case .latencyP90: round.latencyFromSent.p90
+        case .latencyP99: round.latencyFromSent.p99
+        case .latencyP999: round.latencyFromSent.p999
+        case .goodput: round.goodput
+        case .totalExecutionTime: round.totalExecutionSeconds
+        case .intendedLatencyP50: round.latencyFromIntended.p50
+        case .intendedLatencyP99: round.latencyFromIntended.p99
+        case .schedulerLagP99: round.driver.schedulerLagP99Milliseconds
+        case .driverCPU: round.driver.cpuPercent ?? .nan
+        }
+    }
+
+    /// The relative change `vernier compare` tolerates by default: rates 5%, counts 1%, the rest 10%.
+    public var defaultThreshold: Double {
+        switch self {
+        case .throughput, .sendRate, .goodput: 0.05
+        case .succeeded, .failed: 0.01
+        default: 0.10
+        }
+    }
+
+    /// Short names a `--threshold` option may use: `p99` means `latencyP99`, and so on.
+    public static let aliases: [String: RoundFigure] = [
+        "p50": .latencyP50, "p90": .latencyP90, "p99": .latencyP99, "p999": .latencyP999,
+        "latency": .latencyMean, "tps": .throughput,
+    ]
+}

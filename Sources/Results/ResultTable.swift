@@ -1,0 +1,73 @@
+import Foundation
+
+/// The result table `vernier run` prints: Caliper's columns, then percentiles and the driver's health.
+public enum ResultTable {
+    public static func render(_ report: RunReport) -> String {
+        var lines: [String] = []
+        for repetition in report.repetitions {
+            if report.repetitions.count > 1 { lines.append("repetition \(repetition.repetition + 1)") }
+            let header = ["Name", "Succ", "Fail", "Send Rate (TPS)", "Max Latency (s)", "Min Latency (s)", "Avg Latency (s)",
+                          "Throughput (TPS)", "p50 (s)", "p90 (s)", "p99 (s)", "p99.9 (s)", "p99 from intended (s)", "lag p99 (ms)"]
+            var rows = [header]
+            for round in repetition.rounds {
+                let latency = round.latencyFromSent
+                var name = round.label
+                if round.driver.limitedByDriver { name += " [driver-limited]" }
+                if round.interrupted { name += " [interrupted]" }
+                rows.append([name, "\(round.succeeded)", "\(round.failed)", fixed(round.sendRate, 1), fixed(latency.max, 3),
+                             fixed(latency.min, 3), fixed(latency.mean, 3), fixed(round.throughput, 1), fixed(latency.p50, 3),
+                             fixed(latency.p90, 3), fixed(latency.p99, 3), fixed(latency.p999, 3),
+                             fixed(round.latencyFromIntended.p99, 3), fixed(round.driver.schedulerLagP99Milliseconds, 2)])
+            }
+            lines.append(contentsOf: table(rows))
+            for round in repetition.rounds where !round.failures.isEmpty {
+                let classes = round.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                lines.append("  \(round.label) failures: \(classes)")
+            }
+            // One line per network: nodes are compared with the other nodes of their own network.
+            var networks: [String?] = []
+            for node in repetition.nodes where !networks.contains(node.network) { networks.append(node.network) }
+            for network in networks {
+                let nodes = repetition.nodes.filter { $0.network == network }
+                let node = nodes[0]
+                let prefix = network.map { "\($0): " } ?? ""
+                let agree = Set(nodes.map(\.headHash)).count == 1 && Set(nodes.map(\.height)).count == 1
+                    && Set(nodes.compactMap(\.stateDigest)).count <= 1
+                lines.append(agree
+                    ? "  ledger check: \(prefix)all \(nodes.count) nodes at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal"
+                    : "  LEDGER CHECK FAILED: \(prefix)nodes disagree: " + nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
+            }
+        }
+        if report.repetitions.count > 1 {
+            let level = IntervalColumns.levelLabel(report.configuration.confidence)
+            lines.append("over \(report.repetitions.count) repetitions: mean ± half-width of the \(level) interval (Student's t)")
+            let figures: [RoundFigure] = [.succeeded, .failed, .sendRate, .throughput, .latencyMean, .latencyP50, .latencyP99,
+                                          .totalExecutionTime]
+            var rows = [["Name"] + figures.map(\.header)]
+            for summary in report.rounds {
+                rows.append([summary.label] + figures.map { figure in
+                    guard let interval = summary.interval(figure) else { return "" }
+                    return fixed(interval.mean, 3) + " ± " + fixed(interval.halfWidth, 3)
+                })
+            }
+            lines.append(contentsOf: table(rows))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+    static func table(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.enumerated().flatMap { index, row -> [String] in
+            let line = "| " + row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: " | ") + " |"
+            if index == 0 {
+                return [line, "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
+            }
+            return [line]
+        }
+    }
+}

@@ -1,0 +1,718 @@
+import Transport
+import Consensus
+import LedgerCore
+public import Node
+
+/// The shape and faults of one simulated run of a Raft federation.
+public struct SimulationOptions: Sendable, Hashable {
+    public var orderers = 3
+    public var peers = 3
+    public var accounts = 6
+    /// How long faults are injected and clients submit, in simulated milliseconds.
+    public var faultPhaseMilliseconds: UInt64 = 12_000
+    /// After healing, how long the federation has to make progress and converge.
+    public var settleLimitMilliseconds: UInt64 = 30_000
+    /// Mean time between injected faults.
+    public var meanFaultIntervalMilliseconds: UInt64 = 1_200
+    public var crashes = true
+    public var partitions = true
+    public var minimumDelayMilliseconds: UInt64 = 1
+    public var maximumDelayMilliseconds: UInt64 = 25
+    public var lossProbability = 0.03
+    public var duplicationProbability = 0.02
+    public var tickMilliseconds: UInt64 = 50
+    public var electionTimeoutTicks = 10
+    public var batch = BatchOptions(maxMessageCount: 8, preferredMaxBytes: 64 * 1024,
+                                    absoluteMaxBytes: 1_048_576, batchTimeoutMilliseconds: 100)
+    /// A client resynchronises and resends after waiting this long for a commit event.
+    public var clientTimeoutMilliseconds: UInt64 = 2_500
+    /// Nonces each account may use; bounds the presigned transaction pool.
+    public var noncesPerAccount = 48
+    /// Applied entries an orderer keeps after compacting; small, so lagging orderers need snapshots.
+    public var compactionRetainedEntries = 2
+    /// Applied entries between two compactions.
+    public var compactionIntervalEntries = 4
+    /// Formed blocks an orderer holds back while fetching; small, so the overflow path runs too.
+    public var maxHeldBlocks = 4
+    /// How long a fetching orderer waits for progress before asking another orderer.
+    public var fetchRetryMilliseconds: UInt64 = 400
+
+    public init() {}
+}
+
+/// What a run that kept every invariant did.
+public struct SimulationReport: Sendable, Hashable {
+    public var seed: UInt64
+    public var chainHeight: UInt64
+    /// Transactions whose clients saw them committed valid.
+    public var acknowledgedTransactions: Int
+    public var crashes: Int
+    public var partitions: Int
+    public var leaderTerms: Int
+    public var simulatedMilliseconds: UInt64
+    public var events: Int
+    /// Local Raft log compactions, over all orderers.
+    public var compactions: Int
+    /// Snapshots orderers installed from a leader (each followed by fetching the blocks it lacks).
+    public var snapshotsInstalled: Int
+    /// Blocks orderers fetched from other orderers.
+    public var blocksFetched: Int
+    /// Times an orderer's held blocks overflowed while fetching and were dropped, to be fetched too.
+    public var heldBlockDrops: Int
+    /// Orderers restarted with their block store behind their persisted snapshot (crashed while fetching).
+    public var restartsBehindSnapshot: Int
+    /// The most entries any orderer's durable Raft log held after a step.
+    public var maximumRaftLogEntries: Int
+}
+
+/// A broken invariant, with the seed that replays it.
+public struct SimulationFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var seed: UInt64
+    public var invariant: String
+    public var detail: String
+    /// How to run this seed again; nil for the federation simulation's `vernier simulate --seed`.
+    public var replay: String? = nil
+
+    public var description: String {
+        "seed \(seed): \(invariant): \(detail) (replay: \(replay ?? "vernier simulate --seed \(seed)"))"
+    }
+}
+
+/// Runs the real orderer, Raft and peer code under a simulated clock and network.
+///
+/// One seed drives every choice: message delays, loss, duplication and reordering, partitions,
+/// crashes (a crashed node keeps only what it persisted) and restarts, and the clients' timing.
+/// Invariants are checked as the run goes and at its end: at most one leader per term; orderers'
+/// committed Raft logs match; a block, once formed at a height, never changes; every peer's chain
+/// and state digest agree height by height; every transaction a client saw committed is in the
+/// chain exactly once as valid; and once healed, the federation commits new transactions and
+/// every node converges. Orderers compact their Raft logs, so one that lags installs a snapshot
+/// and fetches the blocks it lacks from the others; at the end every orderer's block store is
+/// contiguous and identical.
+public enum FederationSimulation {
+    public static func run(seed: UInt64, options: SimulationOptions = SimulationOptions()) -> Result<SimulationReport, SimulationFailure> {
+        let simulator = Simulator(seed: seed, options: options)
+        do {
+            return .success(try simulator.run())
+        } catch let failure as SimulationFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(SimulationFailure(seed: seed, invariant: "unexpected error", detail: "\(error)"))
+        }
+    }
+}
+
+/// The presigned transactions of the simulated clients: signing is the same for every seed, so it
+/// is done once and its verdicts are checked once.
+final class SimulationTransactionPool: Sendable {
+    let genesis: GenesisConfiguration
+    let transactions: [[Transaction]]
+    let verdicts: [Hash256: Bool]
+
+    init(accounts: Int, nonces: Int) {
+        let regulator = SigningAccount.deterministic(seed: 0x5EED, index: 0)
+        genesis = GenesisConfiguration(chainId: "simulation", regulator: regulator.address)
+        var pool: [[Transaction]] = []
+        var verdicts: [Hash256: Bool] = [:]
+        for index in 0..<accounts {
+            let account = SigningAccount.deterministic(seed: 0x5EED, index: UInt64(index + 1))
+            var row: [Transaction] = []
+            for nonce in 0..<nonces {
+                let call: ContractCall = nonce % 2 == 0
+                    ? .simple(.open(account: "a\(index)-\(nonce)", money: 10))
+                    : .simple(.transfer(from: "a\(index)-\(nonce - 1)", to: "a\((index + 1) % accounts)-0", amount: 1))
+                let transaction = Transaction(signedBy: account, nonce: UInt64(nonce), call: call)
+                verdicts[transaction.id] = transaction.hasValidSignature
+                row.append(transaction)
+            }
+            pool.append(row)
+        }
+        transactions = pool
+        self.verdicts = verdicts
+    }
+}
+
+/// One simulated run; single-threaded, used once.
+final class Simulator {
+    enum Address: Hashable, CustomStringConvertible {
+        case orderer(Int)
+        case peer(Int)
+        case client
+
+        var description: String {
+            switch self {
+            case .orderer(let index): "orderer\(index)"
+            case .peer(let index): "peer\(index)"
+            case .client: "client"
+            }
+        }
+    }
+
+    enum Message {
+        case raft(Raft.Envelope)
+        case forward(Transaction)
+        case submit(Transaction)
+        case deliverRequest(fromHeight: UInt64)
+        case blocks([Block])
+        case commits([CommitEvent])
+    }
+
+    enum Event {
+        case deliver(from: Address, to: Address, message: Message)
+        case tick
+        case fault
+        case restart(Address)
+        case heal
+        case endFaults
+    }
+
+    struct OrdererNode {
+        var core: OrdererCore?
+        var storage = Raft.Storage()
+        var chain: [Block]
+        var incarnation: UInt64 = 0
+        /// Peers pulling blocks from here, with the next height each needs.
+        var subscribers: [Int: UInt64] = [:]
+    }
+
+    struct PeerNode {
+        var core: PeerCore?
+        var chain: [Block]
+        var orderer: Int
+        var lastRequestMilliseconds: UInt64 = 0
+        var lastAnswerMilliseconds: UInt64 = 0
+    }
+
+    struct Client {
+        var nonce: UInt64 = 0
+        var inFlight: (id: Hash256, sentMilliseconds: UInt64)?
+        var committedAfterHeal = 0
+    }
+
+    static let maximumBlocksPerMessage = 32
+    static let deliverPollMilliseconds: UInt64 = 300
+    static let deliverFailoverMilliseconds: UInt64 = 1_500
+    static let maximumEvents = 5_000_000
+
+    let seed: UInt64
+    let options: SimulationOptions
+    let pool: SimulationTransactionPool
+    var random: SeededGenerator
+    var queue = TimedQueue<UInt64, Event>()
+    var now: UInt64 = 0
+    var orderers: [OrdererNode] = []
+    var peers: [PeerNode] = []
+    var clients: [Client] = []
+    var partitionOf: [Address: Int] = [:]
+    var faultsActive = true
+    var healedAtMilliseconds: UInt64?
+    var crashCount = 0
+    var partitionCount = 0
+    var eventCount = 0
+    var compactionCount = 0
+    var snapshotInstallCount = 0
+    var fetchedBlockCount = 0
+    var heldBlockDropCount = 0
+    var restartsBehindSnapshotCount = 0
+    var maximumRaftLogEntries = 0
+
+    // Invariant records.
+    var leaderOfTerm: [UInt64: Raft.NodeID] = [:]
+    var formedBlockHashes: [UInt64: Hash256] = [:]
+    var peerStateAtHeight: [UInt64: (block: Hash256, digest: Hash256)] = [:]
+    var acknowledged: Set<Hash256> = []
+
+    init(seed: UInt64, options: SimulationOptions) {
+        self.seed = seed
+        self.options = options
+        pool = Self.sharedPool(accounts: options.accounts, nonces: options.noncesPerAccount)
+        random = SeededGenerator(seed: seed)
+    }
+
+    /// The pool for the default shape is built once per process; other shapes build their own.
+    static let defaultPool = SimulationTransactionPool(accounts: SimulationOptions().accounts,
+                                                       nonces: SimulationOptions().noncesPerAccount)
+
+    static func sharedPool(accounts: Int, nonces: Int) -> SimulationTransactionPool {
+        if accounts == SimulationOptions().accounts && nonces == SimulationOptions().noncesPerAccount { return defaultPool }
+        return SimulationTransactionPool(accounts: accounts, nonces: nonces)
+    }
+
+    var voters: [Raft.NodeID] { (0..<options.orderers).map { Raft.NodeID(UInt64($0 + 1)) } }
+
+    var ordererOptions: OrdererOptions {
+        OrdererOptions(
+            batch: options.batch, tickMilliseconds: options.tickMilliseconds,
+            raft: Raft.Options(electionTimeoutTicks: options.electionTimeoutTicks, heartbeatIntervalTicks: 1,
+                               maxUncommittedEntries: 64),
+            maxPendingTransactions: 10_000, compactionRetainedEntries: options.compactionRetainedEntries,
+            compactionIntervalEntries: options.compactionIntervalEntries, maxHeldBlocks: options.maxHeldBlocks,
+            fetchRetryMilliseconds: options.fetchRetryMilliseconds)
+    }
+
+    func fail(_ invariant: String, _ detail: String) -> SimulationFailure {
+        SimulationFailure(seed: seed, invariant: invariant, detail: detail)
+    }
+
+    // MARK: - Running
+
+    func run() throws -> SimulationReport {
+        let genesisBlock = pool.genesis.genesisBlock
+        orderers = (0..<options.orderers).map { _ in OrdererNode(chain: [genesisBlock]) }
+        peers = (0..<options.peers).map { PeerNode(core: PeerCore(genesis: pool.genesis), chain: [genesisBlock],
+                                                    orderer: $0 % options.orderers) }
+        clients = Array(repeating: Client(), count: options.accounts)
+        for index in orderers.indices { startOrderer(index) }
+        queue.schedule(.tick, at: options.tickMilliseconds)
+        queue.schedule(.fault, at: nextFaultDelay())
+        queue.schedule(.endFaults, at: options.faultPhaseMilliseconds)
+
+        let deadline = options.faultPhaseMilliseconds + options.settleLimitMilliseconds
+        while let (time, event) = queue.pop() {
+            now = time
+            eventCount += 1
+            guard eventCount < Self.maximumEvents else { throw fail("bounded run", "more than \(Self.maximumEvents) events") }
+            try handle(event)
+            if let healed = healedAtMilliseconds, now > healed, isSettled() { break }
+            if now > deadline { throw fail("progress after healing", settleReport()) }
+        }
+        try checkFinalInvariants()
+        return SimulationReport(
+            seed: seed, chainHeight: UInt64(formedBlockHashes.count), acknowledgedTransactions: acknowledged.count,
+            crashes: crashCount, partitions: partitionCount, leaderTerms: leaderOfTerm.count,
+            simulatedMilliseconds: now, events: eventCount, compactions: compactionCount,
+            snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount, heldBlockDrops: heldBlockDropCount,
+            restartsBehindSnapshot: restartsBehindSnapshotCount,
+            maximumRaftLogEntries: maximumRaftLogEntries)
+    }
+
+    func handle(_ event: Event) throws {
+        switch event {
+        case .deliver(let from, let to, let message):
+            try deliver(message, from: from, to: to)
+        case .tick:
+            try tick()
+            queue.schedule(.tick, at: now + options.tickMilliseconds)
+        case .fault:
+            guard faultsActive else { return }
+            injectFault()
+            queue.schedule(.fault, at: now + nextFaultDelay())
+        case .restart(let address):
+            try restart(address)
+        case .heal:
+            partitionOf = [:]
+        case .endFaults:
+            faultsActive = false
+            partitionOf = [:]
+            for index in orderers.indices where orderers[index].core == nil { try restart(.orderer(index)) }
+            for index in peers.indices where peers[index].core == nil { try restart(.peer(index)) }
+            healedAtMilliseconds = now
+        }
+    }
+
+    func tick() throws {
+        for index in orderers.indices where orderers[index].core != nil {
+            orderers[index].core!.advanceClock(to: now)
+            try drainOrderer(index)
+            pushBlocks(from: index)
+        }
+        for index in peers.indices where peers[index].core != nil { pollDeliver(peer: index) }
+        for index in clients.indices { driveClient(index) }
+    }
+
+    // MARK: - Orderers
+
+    func startOrderer(_ index: Int) {
+        let node = orderers[index]
+        let head = node.chain.last!
+        let generator = SeededGenerator(seed: seed).derived(UInt64(index) << 32 | node.incarnation)
+        orderers[index].core = OrdererCore(
+            id: voters[index], voters: voters, options: ordererOptions, generator: generator,
+            storage: node.storage, head: head.header, headHash: head.hash, nowMilliseconds: now)
+        if orderers[index].core!.catchUp.missingHeights != nil { restartsBehindSnapshotCount += 1 }
+    }
+
+    /// Runs the orderer's ready loop: mirror compaction, persist, send, store and deliver, advance.
+    func drainOrderer(_ index: Int) throws {
+        var rounds = 0
+        while let core = orderers[index].core, core.hasReady {
+            rounds += 1
+            guard rounds < 10_000 else { throw fail("bounded ready loop", "orderer\(index) never runs out of work") }
+            var mutableCore = core
+            let dropsBefore = core.catchUp.heldDropCount
+            let ready = mutableCore.ready()
+            heldBlockDropCount += mutableCore.catchUp.heldDropCount - dropsBefore
+            if let compaction = ready.compaction {
+                orderers[index].storage.compact(to: compaction)
+                compactionCount += 1
+            }
+            if let raftReady = ready.raft {
+                if raftReady.snapshotToPersist != nil { snapshotInstallCount += 1 }
+                orderers[index].storage.persist(raftReady)
+                for envelope in raftReady.messages {
+                    send(.raft(envelope), from: .orderer(index), to: .orderer(Int(envelope.to.rawValue) - 1))
+                }
+            }
+            for (leader, transaction) in ready.forwards {
+                send(.forward(transaction), from: .orderer(index), to: .orderer(Int(leader.rawValue) - 1))
+            }
+            if let fetch = ready.fetch {
+                send(.deliverRequest(fromHeight: fetch.fromHeight), from: .orderer(index),
+                     to: .orderer(Int(fetch.orderer.rawValue) - 1))
+            }
+            for block in ready.blocks {
+                try recordFormed(block, by: index)
+                orderers[index].chain.append(block)
+            }
+            maximumRaftLogEntries = max(maximumRaftLogEntries, orderers[index].storage.entries.count)
+            mutableCore.advance(ready)
+            orderers[index].core = mutableCore
+            try checkLeader(mutableCore)
+        }
+    }
+
+    /// Checks a block an orderer stores (formed or fetched) against its chain and every earlier one.
+    func recordFormed(_ block: Block, by index: Int) throws {
+        let height = block.header.height
+        guard height == UInt64(orderers[index].chain.count) else {
+            throw fail("contiguous chain", "orderer\(index) stores block \(height) on a chain of \(orderers[index].chain.count)")
+        }
+        let parent = orderers[index].chain[Int(height) - 1]
+        do {
+            try block.verifyLink(to: parent.header, previousHash: parent.hash)
+        } catch {
+            throw fail("contiguous chain", "orderer\(index) stores block \(height) not linking to its parent: \(error)")
+        }
+        if let known = formedBlockHashes[height], known != block.hash {
+            throw fail("committed blocks never change", "orderer\(index) formed block \(height) as \(block.hash.short), earlier \(known.short)")
+        }
+        formedBlockHashes[height] = block.hash
+    }
+
+    func checkLeader(_ core: OrdererCore) throws {
+        guard core.raft.role == .leader else { return }
+        let term = core.raft.term
+        if let known = leaderOfTerm[term], known != core.id {
+            throw fail("one leader per term", "term \(term) has leaders \(known) and \(core.id)")
+        }
+        leaderOfTerm[term] = core.id
+    }
+
+    func pushBlocks(from index: Int) {
+        for (peer, next) in orderers[index].subscribers.sorted(by: { $0.key < $1.key }) {
+            let chain = orderers[index].chain
+            guard next < UInt64(chain.count) else { continue }
+            let end = min(chain.count, Int(next) + Self.maximumBlocksPerMessage)
+            send(.blocks(Array(chain[Int(next)..<end])), from: .orderer(index), to: .peer(peer))
+            orderers[index].subscribers[peer] = UInt64(end)
+        }
+    }
+
+    // MARK: - Peers and clients
+
+    func pollDeliver(peer index: Int) {
+        var node = peers[index]
+        if now - node.lastAnswerMilliseconds > Self.deliverFailoverMilliseconds {
+            // The orderer has not answered for a while: try the next one, and give it time.
+            node.orderer = (node.orderer + 1) % options.orderers
+            node.lastAnswerMilliseconds = now
+        }
+        if now - node.lastRequestMilliseconds >= Self.deliverPollMilliseconds {
+            node.lastRequestMilliseconds = now
+            send(.deliverRequest(fromHeight: node.core!.nextHeight), from: .peer(index), to: .orderer(node.orderer))
+        }
+        peers[index] = node
+    }
+
+    func receiveBlocks(_ blocks: [Block], peer index: Int, from orderer: Int) throws {
+        if orderer == peers[index].orderer { peers[index].lastAnswerMilliseconds = now }
+        var events: [CommitEvent] = []
+        for block in blocks {
+            guard var core = peers[index].core else { return }
+            let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
+            let outcome = core.receive(block, signatureVerdicts: verdicts)
+            peers[index].core = core
+            switch outcome {
+            case .committed(let codes):
+                peers[index].chain.append(block)
+                try recordPeerState(core, block: block, peer: index)
+                events += PeerCore.events(of: block, codes: codes)
+            case .alreadyCommitted:
+                let height = Int(block.header.height)
+                if peers[index].chain[height].hash != block.hash {
+                    throw fail("peers agree", "peer\(index) was delivered a different block \(height)")
+                }
+            case .gap(let next):
+                send(.deliverRequest(fromHeight: next), from: .peer(index), to: .orderer(orderer))
+                if !events.isEmpty { send(.commits(events), from: .peer(index), to: .client) }
+                return
+            case .refused(let error):
+                throw fail("delivered blocks extend the chain", "peer\(index) refused block \(block.header.height): \(error)")
+            }
+        }
+        if !events.isEmpty { send(.commits(events), from: .peer(index), to: .client) }
+    }
+
+    func recordPeerState(_ core: PeerCore, block: Block, peer index: Int) throws {
+        let height = block.header.height
+        let state = (block: block.hash, digest: core.ledger.state.digest)
+        if let known = peerStateAtHeight[height] {
+            guard known.block == state.block, known.digest == state.digest else {
+                throw fail("peers agree", "peer\(index) at height \(height) has block \(state.block.short) digest \(state.digest.short), another peer \(known.block.short) \(known.digest.short)")
+            }
+        } else {
+            peerStateAtHeight[height] = state
+        }
+        if let formed = formedBlockHashes[height], formed != block.hash {
+            throw fail("peers follow the orderers", "peer\(index) committed block \(height) that no orderer formed")
+        }
+    }
+
+    func driveClient(_ index: Int) {
+        var client = clients[index]
+        defer { clients[index] = client }
+        if let inFlight = client.inFlight {
+            guard now - inFlight.sentMilliseconds >= options.clientTimeoutMilliseconds else { return }
+            // Timed out: resynchronise the nonce from the listening peer (a query) and resend.
+            client.inFlight = nil
+            if let core = peers[index % options.peers].core {
+                client.nonce = core.ledger.nextNonce(of: pool.transactions[index][0].sender)
+            }
+        }
+        guard faultsActive || client.committedAfterHeal == 0 else { return }
+        guard client.nonce < UInt64(options.noncesPerAccount) else { return }
+        // Submit now and then, not on every tick, so batches vary in size.
+        guard Int.random(in: 0..<4, using: &random) == 0 else { return }
+        let transaction = pool.transactions[index][Int(client.nonce)]
+        client.inFlight = (transaction.id, now)
+        send(.submit(transaction), from: .client, to: .orderer(Int.random(in: 0..<options.orderers, using: &random)))
+    }
+
+    func receiveCommits(_ events: [CommitEvent], from peer: Int) {
+        for event in events {
+            for index in clients.indices where index % options.peers == peer {
+                guard let inFlight = clients[index].inFlight, inFlight.id == event.transaction else { continue }
+                clients[index].inFlight = nil
+                switch event.code {
+                case .valid:
+                    acknowledged.insert(event.transaction)
+                    clients[index].nonce += 1
+                    if healedAtMilliseconds != nil { clients[index].committedAfterHeal += 1 }
+                case .contractError:
+                    clients[index].nonce += 1
+                    if healedAtMilliseconds != nil { clients[index].committedAfterHeal += 1 }
+                case .staleNonce(let expected), .futureNonce(let expected):
+                    clients[index].nonce = expected
+                case .badSignature:
+                    break
+                }
+            }
+        }
+    }
+
+    // MARK: - Network and faults
+
+    func send(_ message: Message, from: Address, to: Address) {
+        guard isUp(from) else { return }
+        if Double.random(in: 0..<1, using: &random) < options.lossProbability { return }
+        let copies = Double.random(in: 0..<1, using: &random) < options.duplicationProbability ? 2 : 1
+        for _ in 0..<copies {
+            let delay = UInt64.random(in: options.minimumDelayMilliseconds...options.maximumDelayMilliseconds, using: &random)
+            queue.schedule(.deliver(from: from, to: to, message: message), at: now + delay)
+        }
+    }
+
+    func isUp(_ address: Address) -> Bool {
+        switch address {
+        case .orderer(let index): orderers[index].core != nil
+        case .peer(let index): peers[index].core != nil
+        case .client: true
+        }
+    }
+
+    func connected(_ a: Address, _ b: Address) -> Bool {
+        (partitionOf[a] ?? 0) == (partitionOf[b] ?? 0) || a == .client || b == .client
+    }
+
+    func deliver(_ message: Message, from: Address, to: Address) throws {
+        guard isUp(to), connected(from, to) else { return }
+        switch (message, to) {
+        case (.raft(let envelope), .orderer(let index)):
+            orderers[index].core!.step(envelope)
+            try drainOrderer(index)
+            pushBlocks(from: index)
+        case (.forward(let transaction), .orderer(let index)):
+            orderers[index].core!.receiveForward(transaction, size: transaction.canonicalBytes.count)
+            try drainOrderer(index)
+        case (.submit(let transaction), .orderer(let index)):
+            _ = orderers[index].core!.submit(transaction, size: transaction.canonicalBytes.count)
+            try drainOrderer(index)
+        case (.deliverRequest(let height), .orderer(let index)):
+            if case .orderer = from {
+                // Another orderer filling its store: one answer from the stored chain, no subscription.
+                let chain = orderers[index].chain
+                let start = min(Int(max(height, 1)), chain.count)
+                let end = min(chain.count, start + Self.maximumBlocksPerMessage)
+                send(.blocks(Array(chain[start..<end])), from: to, to: from)
+                return
+            }
+            guard case .peer(let peer) = from else { return }
+            orderers[index].subscribers[peer] = height
+            let chain = orderers[index].chain
+            let start = min(Int(height), chain.count)
+            let end = min(chain.count, start + Self.maximumBlocksPerMessage)
+            // Always answer, even with nothing, so the peer knows this orderer is alive.
+            send(.blocks(Array(chain[start..<end])), from: to, to: from)
+            orderers[index].subscribers[peer] = UInt64(end)
+        case (.blocks(let blocks), .orderer(let index)):
+            guard case .orderer = from else { return }
+            let before = orderers[index].chain.count
+            orderers[index].core!.receiveBlocks(blocks)
+            try drainOrderer(index)
+            fetchedBlockCount += orderers[index].chain.count - before
+            pushBlocks(from: index)
+        case (.blocks(let blocks), .peer(let index)):
+            guard case .orderer(let orderer) = from else { return }
+            try receiveBlocks(blocks, peer: index, from: orderer)
+        case (.commits(let events), .client):
+            guard case .peer(let peer) = from else { return }
+            receiveCommits(events, from: peer)
+        default:
+            throw fail("well-addressed messages", "\(message) sent to \(to)")
+        }
+    }
+
+    func nextFaultDelay() -> UInt64 {
+        UInt64.random(in: options.meanFaultIntervalMilliseconds / 2...options.meanFaultIntervalMilliseconds * 3 / 2, using: &random)
+    }
+
+    func injectFault() {
+        var choices: [Int] = []
+        if options.crashes { choices.append(0) }
+        if options.partitions { choices.append(1) }
+        guard let choice = choices.randomElement(using: &random) else { return }
+        if choice == 0 {
+            let nodes: [Address] = orderers.indices.map { .orderer($0) } + peers.indices.map { .peer($0) }
+            let up = nodes.filter(isUp)
+            guard let victim = up.randomElement(using: &random) else { return }
+            crash(victim)
+            queue.schedule(.restart(victim), at: now + UInt64.random(in: 300...3_000, using: &random))
+        } else {
+            let nodes: [Address] = orderers.indices.map { .orderer($0) } + peers.indices.map { .peer($0) }
+            partitionOf = [:]
+            for node in nodes { partitionOf[node] = Int.random(in: 0..<2, using: &random) }
+            partitionCount += 1
+            queue.schedule(.heal, at: now + UInt64.random(in: 500...4_000, using: &random))
+        }
+    }
+
+    /// A crash keeps only what was persisted: the Raft storage and the stored chain.
+    func crash(_ address: Address) {
+        crashCount += 1
+        switch address {
+        case .orderer(let index):
+            orderers[index].core = nil
+            orderers[index].subscribers = [:]
+        case .peer(let index):
+            peers[index].core = nil
+        case .client:
+            break
+        }
+    }
+
+    func restart(_ address: Address) throws {
+        guard !isUp(address) else { return }
+        switch address {
+        case .orderer(let index):
+            orderers[index].incarnation += 1
+            startOrderer(index)
+            try drainOrderer(index)
+        case .peer(let index):
+            // Rebuild the state from the stored chain, as a restarted peer does from its block store.
+            var core = PeerCore(genesis: pool.genesis)
+            for block in peers[index].chain.dropFirst() {
+                let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
+                guard case .committed = core.receive(block, signatureVerdicts: verdicts) else {
+                    throw fail("restart rebuilds state", "peer\(index) could not replay block \(block.header.height)")
+                }
+            }
+            peers[index].core = core
+            peers[index].lastAnswerMilliseconds = now
+        case .client:
+            break
+        }
+    }
+
+    // MARK: - The end
+
+    func isSettled() -> Bool {
+        guard clients.allSatisfy({ $0.committedAfterHeal > 0 || $0.nonce >= UInt64(options.noncesPerAccount) }) else { return false }
+        let height = UInt64(formedBlockHashes.count)
+        let orderersDone = orderers.allSatisfy { $0.core != nil && UInt64($0.chain.count - 1) == height }
+        let peersDone = peers.allSatisfy { $0.core?.ledger.height == height }
+        let idle = orderers.allSatisfy { ($0.core?.pendingCount ?? 0) == 0 }
+        return orderersDone && peersDone && idle
+    }
+
+    func settleReport() -> String {
+        let orderersText = orderers.enumerated().map { "orderer\($0.offset) height \($0.element.chain.count - 1) role \(String(describing: $0.element.core?.raft.role))" }
+        let peersText = peers.enumerated().map { "peer\($0.offset) height \($0.element.core?.ledger.height ?? 0)" }
+        let clientsText = clients.map { "\($0.committedAfterHeal)" }.joined(separator: ",")
+        return "not converged \(options.settleLimitMilliseconds) ms after healing: formed \(formedBlockHashes.count), "
+            + (orderersText + peersText).joined(separator: "; ") + "; commits after heal per client [\(clientsText)]"
+    }
+
+    func checkFinalInvariants() throws {
+        // Orderers' logs agree on every committed entry.
+        for a in orderers.indices {
+            for b in orderers.indices where b > a {
+                let first = orderers[a].storage, second = orderers[b].storage
+                let committed = min(first.hardState.commitIndex, second.hardState.commitIndex)
+                for entry in first.entries where entry.index <= committed {
+                    guard let other = second.entries.first(where: { $0.index == entry.index }) else { continue }
+                    guard other == entry else {
+                        throw fail("logs match", "orderer\(a) and orderer\(b) differ at committed index \(entry.index)")
+                    }
+                }
+            }
+        }
+        // Every orderer's block store is contiguous (checked as blocks were stored) and identical.
+        for (index, node) in orderers.enumerated() {
+            guard node.chain.count == orderers[0].chain.count, node.chain.last?.hash == orderers[0].chain.last?.hash else {
+                throw fail("orderers' stores agree", "orderer\(index) ends at height \(node.chain.count - 1), orderer0 at \(orderers[0].chain.count - 1)")
+            }
+        }
+        // Every orderer and peer holds every formed block, unchanged.
+        for (index, node) in orderers.enumerated() {
+            for block in node.chain.dropFirst() where formedBlockHashes[block.header.height] != block.hash {
+                throw fail("committed blocks never change", "orderer\(index) holds another block \(block.header.height)")
+            }
+        }
+        for (index, node) in peers.enumerated() {
+            for block in node.chain.dropFirst() where formedBlockHashes[block.header.height] != block.hash {
+                throw fail("peers follow the orderers", "peer\(index) holds another block \(block.header.height)")
+            }
+        }
+        // Every acknowledged transaction is in the chain exactly once as valid.
+        var replay = PeerCore(genesis: pool.genesis)
+        var validCount: [Hash256: Int] = [:]
+        for block in peers[0].chain.dropFirst() {
+            let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
+            guard case .committed(let codes) = replay.receive(block, signatureVerdicts: verdicts) else {
+                throw fail("chain replays", "block \(block.header.height) does not replay")
+            }
+            for (transaction, code) in zip(block.transactions, codes) where code.isValid {
+                validCount[transaction.id, default: 0] += 1
+            }
+        }
+        for (id, count) in validCount where count > 1 {
+            throw fail("exactly once", "transaction \(id.short) is valid \(count) times")
+        }
+        for id in acknowledged where validCount[id] != 1 {
+            throw fail("acknowledged means committed", "transaction \(id.short) was acknowledged but is valid \(validCount[id] ?? 0) times")
+        }
+        guard replay.ledger.state.digest == peers[0].core?.ledger.state.digest else {
+            throw fail("restart rebuilds state", "replaying peer0's chain gives another state digest")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import NodeProcess
+
+/// The exit codes of every command, one enum per command family, so that a number means one
+/// thing within a family and its help text lists them all. Across families, 2 is a bad input file
+/// everywhere except `compare`, where it is a regression (CI's convention: `compare` says so).
+protocol CommandExit: CaseIterable, Sendable {
+    /// The number the process exits with.
+    var code: Int32 { get }
+    /// What it means, for the help text.
+    var meaning: String { get }
+}
+
+extension CommandExit {
+    /// The error that ends the command with this code.
+    var exitCode: ExitCode { ExitCode(code) }
+
+    /// Ends the command with this code (0 returns normally).
+    func exit() throws {
+        if code != 0 { throw exitCode }
+    }
+}
+
+/// `vernier run`.
+enum RunExit: Int32, CommandExit {
+    case done = 0
+    case nodesDisagreed = 1
+    case invalidFile = 2
+    case failed = 3
+    case interrupted = 130
+
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .done: "done"
+        case .nodesDisagreed: "the nodes disagreed at the end (the ledger under test is broken)"
+        case .invalidFile: "invalid benchmark file"
+        case .failed: "the run failed"
+        case .interrupted: "interrupted (the rounds that finished are kept)"
+        }
+    }
+}
+
+/// `vernier validate`.
+enum ValidateExit: Int32, CommandExit {
+    case valid = 0
+    case invalid = 2
+
+    var code: Int32 { rawValue }
+    var meaning: String { self == .valid ? "valid" : "invalid file (every error is printed)" }
+}
+
+/// `vernier compare`.
+enum CompareExit: Int32, CommandExit {
+    case noRegression = 0
+    /// 2, as package-benchmark and most CI gates use it; here it does not mean an invalid file.
+    case regression = 2
+    case onlyImprovements = 4
+    case notComparable = 5
+
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .noRegression: "no regression"
+        case .regression: "regression (not an invalid file, unlike other commands' 2)"
+        case .onlyImprovements: "only improvements"
+        case .notComparable: "baseline or current missing, unreadable or not comparable"
+        }
+    }
+}
+
+/// `vernier capacity`.
+enum CapacityExit: Int32, CommandExit {
+    case done = 0
+    case invalidPlan = 2
+    case cellFailed = 3
+    case interrupted = 130
+
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .done: "done"
+        case .invalidPlan: "invalid plan"
+        case .cellFailed: "a cell failed"
+        case .interrupted: "interrupted (what finished is kept)"
+        }
+    }
+}
+
+/// `vernier simulate`, `bench-ordering`, `bench-pow` and `calibrate`: checks that pass or break.
+enum CheckExit: Int32, CommandExit {
+    case passed = 0
+    case broken = 1
+
+    var code: Int32 { rawValue }
+    var meaning: String { self == .passed ? "passed" : "an invariant broke or the nodes disagreed" }
+}
+
+extension NodeProcess.Exit: CommandExit {
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .stopped: "stopped (SIGTERM, or the driver is gone)"
+        case .invalidConfiguration: "invalid node configuration file"
+        case .failed: "could not start"
+        }
+    }
+}
+
+/// Help text for exit codes.
+enum ExitCodes {
+    /// `Exit codes: 0 done, 1 ..., 130 interrupted.`
+    static func help<Exit: CommandExit>(_ type: Exit.Type) -> String {
+        "Exit codes: " + Exit.allCases.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ") + "."
+    }
+}

@@ -1,0 +1,37 @@
+import LedgerCore
+import Node
+import Testing
+@testable import BenchmarkSpec
+@testable import Consensus
+
+@Suite("Federation plan from a benchmark file")
+struct FederationPlanTests {
+    @Test func raftFileMapsOntoNodesTimersAndBatches() throws {
+        let configuration = try BenchmarkConfiguration(yaml: """
+            name: plan
+            network:
+              consensus: raft
+              organizations: [{ name: org1, peers: 2 }, { name: org2, peers: 3 }]
+              raft: { orderers: 3, batchSize: { maxMessageCount: 100, preferredMaxBytes: 1MiB, absoluteMaxBytes: 4MiB },
+                      batchTimeout: 40ms, electionTimeout: 1s, heartbeatInterval: 100ms }
+              links: { latency: 2ms, jitter: 1ms, loss: 0.01 }
+              storage: { fsync: false }
+            rounds:
+              - { label: r, txNumber: 10, rateControl: { type: fixed-rate, opts: { tps: 1 } }, workload: { module: noop } }
+            """, fileName: "plan.yaml")
+        guard case .raft(let raft) = configuration.network.consensus else {
+            Issue.record("not raft")
+            return
+        }
+        let genesis = GenesisConfiguration(chainId: "plan", regulator: SigningAccount.deterministic(seed: 1, index: 0).address)
+        let plan = FederationPlan(raft: raft, network: configuration.network, genesis: genesis, directory: "/tmp/x", seed: 5)
+        #expect((plan.members.orderers + plan.members.peers).map(\.name) == configuration.nodeNames)
+        #expect(plan.orderer.tickMilliseconds == 100)
+        #expect(plan.orderer.raft.electionTimeoutTicks == 10)
+        #expect(plan.orderer.batch == BatchOptions(maxMessageCount: 100, preferredMaxBytes: 1_048_576,
+                                                   absoluteMaxBytes: 4 * 1_048_576, batchTimeoutMilliseconds: 40))
+        #expect(plan.fsync == false)
+        #expect(plan.links.latency == .milliseconds(2))
+        #expect(plan.links.lossProbability == 0.01)
+    }
+}
