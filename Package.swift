@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapacityTests",
-            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "SampleSpecs"],
+            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "Statistics", "SampleSpecs"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -168,13 +168,12 @@ public struct BenchmarkRun: Sendable {
         let several = configuration.networks != nil
         for named in configuration.federations {
             guard let (networkStates, processIds) = states[named.name] else { continue }
-            report.nodes += networkStates.map {
+            let nodes = networkStates.map {
                 NodeReport(name: $0.address.name, network: several ? named.name : nil, height: $0.height,
                            headHash: $0.headHash.hex, stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name])
             }
-            let keepers = networkStates.filter { $0.stateDigest != nil }
-            report.consistent = report.consistent && Set(networkStates.map(\.headHash)).count == 1
-                && Set(networkStates.map(\.height)).count == 1 && Set(keepers.map(\.stateDigest)).count == 1
+            report.nodes += nodes
+            report.consistent = report.consistent && LedgerCheck.agree(nodes)
         }
         return report
     }
@@ -264,10 +263,7 @@ public enum ResultsDirectory {
     /// resources were sampled), `<grid>-time.csv` and `.svg` for every grid that varies
     /// transactions, and report.html.
     public static func write(_ report: RunReport, to directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
+        try RunJSON.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
         try Data(ResultFiles.roundsCSV(report.rounds, confidence: report.configuration.confidence).utf8)
             .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
         try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))

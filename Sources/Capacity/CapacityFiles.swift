@@ -6,11 +6,11 @@ public enum CapacityFiles {
     /// `capacity.csv`: one row per cell (consensus × size): the sustainable rate with its interval
     /// over the searches, the latency and success at it, the probes used, and what saturated first.
     public static func capacityCSV(_ report: CapacityReport) -> String {
-        let percent = confidencePercent(report.plan.benchmark.confidence)
         var lines = [CSV.line([
-            "Consensus", "Size", "Organizations", "Peers per organization", "Ordering nodes", "Nodes", "Searches",
-            "Outcome", "Sustainable rate (TPS)", "Sustainable rate sd", "Sustainable rate \(percent)% low",
-            "Sustainable rate \(percent)% high", "First miss (TPS)", "p95 at sustainable (s)", "Success at sustainable (%)",
+            "Consensus", "Size", "Organizations", "Peers per organization", "Ordering nodes", "Nodes", "Searches", "Outcome",
+            "Sustainable rate (TPS)",
+        ] + IntervalColumns.header("Sustainable rate", confidence: report.plan.benchmark.confidence).dropFirst() + [
+            "First miss (TPS)", "p95 at sustainable (s)", "Success at sustainable (%)",
             "Probes", "First saturated", "Saturation detail", "Driver-limited", "Error",
         ])]
         for cell in report.cells {
@@ -63,18 +63,9 @@ public enum CapacityFiles {
 
     /// Writes run.json, capacity.csv, probes.csv and capacity.html into `directory`.
     public static func write(_ report: CapacityReport, to directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
+        try RunJSON.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
         try Data(capacityCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/capacity.csv"))
         try Data(probesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/probes.csv"))
         try Data(CapacityHTML.render(report).utf8).write(to: URL(fileURLWithPath: directory + "/capacity.html"))
-    }
-
-    /// `95`, or `99.5` for a confidence of 0.995.
-    static func confidencePercent(_ confidence: Double) -> String {
-        let scaled = confidence * 100
-        return scaled.rounded() == scaled ? String(Int(scaled)) : CSV.number(scaled)
     }
 }

@@ -14,7 +14,7 @@ public enum CapacityHTML {
 
         body.append("<h2>Capacity curve</h2>")
         body.append("<div class=charts>" + capacityCurve(report).svg + "</div>")
-        body.append("<p class=note>Filled points: the highest offered rate that met the goal, bracketed below the first rate that missed it (within the search's resolution, \(ServiceGoal.text(plan.search.relativeResolution * 100))%). Hollow points are lower bounds: the goal held up to the maximum rate, or the driver, not the federation, gave out first. Bars: the \(CapacityFiles.confidencePercent(plan.benchmark.confidence))% interval over the searches when the plan repeats them. A dashed line is the no-ledger baseline (one store), when the plan runs it.</p>")
+        body.append("<p class=note>Filled points: the highest offered rate that met the goal, bracketed below the first rate that missed it (within the search's resolution, \(ServiceGoal.text(plan.search.relativeResolution * 100))%). Hollow points are lower bounds: the goal held up to the maximum rate, or the driver, not the federation, gave out first. Bars: the \(IntervalColumns.levelLabel(plan.benchmark.confidence)) interval over the searches when the plan repeats them. A dashed line is the no-ledger baseline (one store), when the plan runs it.</p>")
         body.append(capacityTable(report))
 
         body.append("<h2>Latency against the offered rate</h2>")
@@ -77,13 +77,13 @@ public enum CapacityHTML {
     }
 
     static func capacityTable(_ report: CapacityReport) -> String {
-        let percent = CapacityFiles.confidencePercent(report.plan.benchmark.confidence)
+        let level = IntervalColumns.levelLabel(report.plan.benchmark.confidence)
         var html = "<table><tr><th>Cell</th><th>Nodes</th><th>Outcome</th><th>Sustainable rate (TPS)</th><th>First miss (TPS)</th><th>p95 at it (s)</th><th>Success at it (%)</th><th>Probes</th><th>First saturated</th><th>Nearest limits at the sustainable rate</th></tr>"
         for cell in report.cells {
             let rate: String
             if let interval = cell.sustainable {
                 let bound = cell.outcome == "sustainable" ? "" : "≥ "
-                rate = bound + (interval.hasInterval ? "\(HTMLReport.format(interval.mean)) <span class=pm>± \(HTMLReport.format(interval.halfWidth)) (\(percent)%)</span>" : HTMLReport.format(interval.mean))
+                rate = bound + (interval.hasInterval ? "\(HTMLReport.format(interval.mean)) <span class=pm>± \(HTMLReport.format(interval.halfWidth)) (\(level))</span>" : HTMLReport.format(interval.mean))
             } else {
                 rate = "—"
             }

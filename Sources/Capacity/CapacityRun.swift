@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 public import Benchmark
 public import BenchmarkSpec
@@ -216,7 +217,7 @@ public struct CapacityRun: Sendable {
                     probes.append(CapacityProbeRecord(
                         cell: cell.label, consensus: cell.consensus.name, size: cell.size?.label, repetition: repetition + 1,
                         index: search.probes.count, offeredRate: rate, verdict: verdict, reason: reason, limiting: limiting,
-                        measurement: measurement, wallSeconds: CapacityPlan.seconds(clock.now - probeStart)))
+                        measurement: measurement, wallSeconds: (clock.now - probeStart).inSeconds))
                     record.probes.append(probes.count - 1)
                     log("  probe \(search.probes.count) @ \(ServiceGoal.text(rate)) tps: \(verdict.rawValue)"
                         + (reason.map { " (\($0))" } ?? "")
@@ -245,7 +246,7 @@ public struct CapacityRun: Sendable {
         return CapacityReport(
             plan: plan, runId: runId, startedAt: startedAt, machine: MachineDescription.current(),
             gitCommit: MachineDescription.gitCommit(at: baseDirectory), cells: cells, probes: probes, interrupted: interrupted,
-            elapsedSeconds: CapacityPlan.seconds(clock.now - begun))
+            elapsedSeconds: (clock.now - begun).inSeconds)
     }
 
     /// Fills a cell's summary from its searches: the sustained rates' interval, the latency and

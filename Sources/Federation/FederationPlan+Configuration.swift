@@ -11,14 +11,14 @@ extension FederationPlan {
     /// One Raft tick is the heartbeat interval; the election timeout is a whole number of ticks.
     public init(raft settings: RaftSettings, network: NetworkConfiguration, genesis: GenesisConfiguration,
                 directory: String, seed: UInt64) {
-        let tickMilliseconds = max(1, Self.milliseconds(settings.heartbeatInterval))
-        let electionTicks = max(2, Int(Self.milliseconds(settings.electionTimeout) / tickMilliseconds))
+        let tickMilliseconds = max(1, settings.heartbeatInterval.nonNegativeMilliseconds)
+        let electionTicks = max(2, Int(settings.electionTimeout.nonNegativeMilliseconds / tickMilliseconds))
         let orderer = OrdererOptions(
             batch: BatchOptions(
                 maxMessageCount: settings.batchSize.maxMessageCount,
                 preferredMaxBytes: settings.batchSize.preferredMaxBytes,
                 absoluteMaxBytes: settings.batchSize.absoluteMaxBytes,
-                batchTimeoutMilliseconds: max(1, Self.milliseconds(settings.batchTimeout))),
+                batchTimeoutMilliseconds: max(1, settings.batchTimeout.nonNegativeMilliseconds)),
             tickMilliseconds: tickMilliseconds,
             raft: Raft.Options(electionTimeoutTicks: electionTicks, heartbeatIntervalTicks: 1, maxUncommittedEntries: 256))
         self.init(
@@ -36,7 +36,7 @@ extension FederationPlan {
     /// rate and the miners' share of the cores, so the first blocks arrive near the target interval.
     public init(proofOfWork settings: ProofOfWorkSettings, network: NetworkConfiguration, genesis: GenesisConfiguration,
                 directory: String, seed: UInt64, hashesPerSecondPerCore: Double) {
-        let intervalMilliseconds = max(1, Self.milliseconds(settings.targetBlockInterval))
+        let intervalMilliseconds = max(1, settings.targetBlockInterval.nonNegativeMilliseconds)
         let networkHashRate = FederationPlan.networkHashRate(miners: settings.miners, hashesPerSecondPerCore: hashesPerSecondPerCore)
         let retarget = ProofOfWork.RetargetRule(
             targetBlockIntervalMilliseconds: intervalMilliseconds,
@@ -69,15 +69,6 @@ extension FederationPlan {
         while clock.now - start < .milliseconds(50) {
             attempts += ProofOfWork.mine(header: header, startNonce: attempts, maxAttempts: 2_000).attempts
         }
-        return Double(attempts) / Self.seconds(clock.now - start)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func milliseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(0, seconds)) * 1000 + UInt64(max(0, attoseconds)) / 1_000_000_000_000_000
+        return Double(attempts) / (clock.now - start).inSeconds
     }
 }

@@ -85,8 +85,6 @@ struct PromiseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// A deadline as nanoseconds since this table's epoch, for the heap's ordering.
     private func nanoseconds(_ instant: ContinuousClock.Instant) -> UInt64 {
-        let (seconds, attoseconds) = (instant - epoch).components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(max(0, attoseconds)) / 1_000_000_000
+        (instant - epoch).nonNegativeNanoseconds
     }
 }

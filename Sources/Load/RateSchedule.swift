@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 public import BenchmarkSpec
 
@@ -312,8 +313,7 @@ public enum Schedules {
     }
 
     public static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds)) / 1_000_000_000
+        duration.nonNegativeNanoseconds
     }
 }
 

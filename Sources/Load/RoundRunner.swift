@@ -1,4 +1,5 @@
 import Foundation
+public import Statistics
 import LedgerCore
 import Node
 import Synchronization
@@ -45,8 +46,9 @@ public struct RoundRecording: Sendable {
     public var records: [TransactionRecord]
     /// More transactions finished than `records` kept.
     public var recordsTruncated: Bool
-    /// For each release, how late the scheduler released it after its intended time.
-    public var schedulerLagNanoseconds: [UInt64]
+    /// How late the scheduler released each transaction after its intended time (a histogram,
+    /// so a round of any length needs the same memory).
+    public var schedulerLag: LatencyDistribution
     public var durationNanoseconds: UInt64
     /// CPU the driver's own threads used during the round, in seconds (nil where it cannot be read).
     public var driverCPUSeconds: Double?
@@ -101,7 +103,7 @@ public struct RoundRunner: Sendable {
         }
         func elapsed() -> UInt64 { Schedules.nanoseconds(clock.now - start) }
 
-        var lags: [UInt64] = []
+        var lags = LatencyDistribution()
         var released = 0
         var interrupted = false
         let reporter = progress.map { report in
@@ -155,7 +157,7 @@ public struct RoundRunner: Sendable {
                         await Task.yield()
                     }
                     let releasedAt = elapsed()
-                    lags.append(releasedAt > intended ? releasedAt - intended : 0)
+                    lags.record(nanoseconds: releasedAt > intended ? releasedAt - intended : 0)
                     let index = released
                     released += 1
                     counters.inFlight.add(1, ordering: .relaxed)
@@ -181,7 +183,7 @@ public struct RoundRunner: Sendable {
         records.sort { $0.index < $1.index }
         return RoundRecording(
             label: label, aggregate: aggregate, records: records, recordsTruncated: truncated,
-            schedulerLagNanoseconds: lags, durationNanoseconds: elapsed(),
+            schedulerLag: lags, durationNanoseconds: elapsed(),
             driverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }, interrupted: interrupted)
     }
 

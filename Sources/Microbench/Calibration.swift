@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 import LedgerCore
 import Node
@@ -94,11 +95,7 @@ public struct Calibration: Sendable {
             precondition(codes.allSatisfy { $0.isValid }, "calibration transactions must all be valid")
         }
         return Measurement(name: "transactions applied (nonce, contract, state)", operations: blockCount * blockTransactions,
-                           seconds: Self.seconds(clock.now - start), unit: "tx")
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+                           seconds: (clock.now - start).inSeconds, unit: "tx")
     }
 
     /// Appends blocks of `blockTransactions` signed transactions to a fresh store, with and without fsync.
@@ -136,6 +133,6 @@ public struct Calibration: Sendable {
             for index in 0..<16 { operation(count + index) }
             count += 16
         }
-        return Measurement(name: name, operations: count, seconds: Self.seconds(clock.now - start), unit: unit)
+        return Measurement(name: name, operations: count, seconds: (clock.now - start).inSeconds, unit: unit)
     }
 }

@@ -83,15 +83,15 @@ public struct OrderingBenchmark: Sendable {
         await federation.stop()
 
         let committed = results.filter(\.valid)
-        let finishTimes = committed.map { Self.seconds($0.finished) }.sorted()
+        let finishTimes = committed.map { $0.finished.inSeconds }.sorted()
         let low = finishTimes[finishTimes.count / 10], high = finishTimes[finishTimes.count * 9 / 10]
         let steady = high > low ? Double(finishTimes.count * 8 / 10) / (high - low) : 0
-        let latencies = committed.map { Self.seconds($0.latency) * 1000 }.sorted()
+        let latencies = committed.map { $0.latency.inSeconds * 1000 }.sorted()
         func percentile(_ fraction: Double) -> Double {
             latencies[min(latencies.count - 1, Int((Double(latencies.count) * fraction).rounded(.down)))]
         }
         return Result(
-            transactions: results.count, failed: results.count - committed.count, seconds: Self.seconds(elapsed),
+            transactions: results.count, failed: results.count - committed.count, seconds: elapsed.inSeconds,
             steadyTransactionsPerSecond: steady,
             latencyMilliseconds: [("p50", percentile(0.5)), ("p90", percentile(0.9)), ("p99", percentile(0.99)),
                                   ("p99.9", percentile(0.999)), ("max", latencies.last ?? 0)],
@@ -103,9 +103,5 @@ public struct OrderingBenchmark: Sendable {
     enum BenchmarkError: Error, CustomStringConvertible {
         case noLeader
         var description: String { "no orderer became leader within 30 s" }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

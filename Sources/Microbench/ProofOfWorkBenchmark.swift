@@ -65,7 +65,7 @@ public struct ProofOfWorkBenchmark: Sendable {
                             transaction, to: federation.submitter(forAccount: index),
                             listeningTo: federation.listener(forAccount: index), timeout: .seconds(120))
                         if case .committed(.valid, _) = trace.outcome {
-                            latencies.append(Self.seconds(trace.finished - trace.sent))
+                            latencies.append((trace.finished - trace.sent).inSeconds)
                             nonce += 1
                         } else {
                             nonce = await federation.nextNonce(of: signer.address) ?? nonce
@@ -108,9 +108,5 @@ public struct ProofOfWorkBenchmark: Sendable {
             p99CommitLatencySeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
             deepestReorganisation: deepest, safetyViolations: violations,
             nodesAgree: agreed && Set(states.map(\.headHash)).count == 1)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

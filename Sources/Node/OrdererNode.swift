@@ -31,19 +31,19 @@ public actor OrdererNode {
     public nonisolated let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let endpoint: any TransportEndpoint
+    let endpoint: any TransportEndpoint
     private let members: FederationMembers
     private var core: OrdererCore
     private let raftLog: RaftLogStore
     private let store: BlockStore
-    private var logger: Logger
+    var logger: Logger
     /// Peers pulling blocks, with the next height each needs.
     private var subscribers: [NodeAddress: UInt64] = [:]
     /// The newest blocks, kept so that pushing them to several peers reads no disk.
     private var recentBlocks: [UInt64: Block] = [:]
-    private var tasks = NodeTasks()
+    var tasks = NodeTasks()
     /// Set when the node stopped, by request or because its storage failed.
-    public private(set) var stopReason: String?
+    public internal(set) var stopReason: String?
 
     /// The most blocks one `blocks` message carries.
     public static let maximumBlocksPerMessage = 64
@@ -80,8 +80,7 @@ public actor OrdererNode {
 
     /// Stops the loops; a stopped node neither sends nor receives (a crash, or the end of a run).
     public func stop(reason: String = "stopped") async {
-        if stopReason == nil { stopReason = reason }
-        for task in tasks.cancelAll() { await task.value }
+        await stopLoops(reason: reason)
     }
 
     public var role: Raft.Role { core.raft.role }
@@ -114,12 +113,6 @@ public actor OrdererNode {
 
     // MARK: - Loops
 
-    private func receiveFrames() async {
-        for await frame in endpoint.inbox {
-            if Task.isCancelled || stopReason != nil { break }
-            handle(frame)
-        }
-    }
 
     private func tickForever() async {
         let interval = Duration.milliseconds(Int64(core.options.tickMilliseconds))
@@ -131,14 +124,7 @@ public actor OrdererNode {
         }
     }
 
-    private func handle(_ frame: InboundFrame) {
-        let message: NodeMessage
-        do {
-            message = try NodeMessage(frame: frame.bytes)
-        } catch {
-            logger.warning("dropped a malformed frame from \(frame.from): \(error)")
-            return
-        }
+    func handle(_ message: NodeMessage, from frame: InboundFrame) {
         switch message {
         case .raft(let envelope):
             core.step(envelope)
@@ -235,3 +221,5 @@ public actor OrdererNode {
 
     deinit { executor.shutdown() }
 }
+
+extension OrdererNode: FrameReceivingNode {}

@@ -14,16 +14,16 @@ public actor PeerNode {
     public nonisolated let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let endpoint: any TransportEndpoint
+    let endpoint: any TransportEndpoint
     private let members: FederationMembers
     private var core: PeerCore
     private let store: BlockStore
-    private var logger: Logger
+    var logger: Logger
     private var ordererIndex: Int
     private var lastAnswerMilliseconds: UInt64
     private var commitSubscribers: Set<NodeAddress> = []
-    private var tasks = NodeTasks()
-    public private(set) var stopReason: String?
+    var tasks = NodeTasks()
+    public internal(set) var stopReason: String?
 
     /// How often the peer asks its orderer for blocks, which also tells a silent orderer.
     public static let pollIntervalMilliseconds: UInt64 = 500
@@ -60,8 +60,7 @@ public actor PeerNode {
     }
 
     public func stop(reason: String = "stopped") async {
-        if stopReason == nil { stopReason = reason }
-        for task in tasks.cancelAll() { await task.value }
+        await stopLoops(reason: reason)
     }
 
     public var height: UInt64 { core.ledger.height }
@@ -76,12 +75,6 @@ public actor PeerNode {
 
     // MARK: - Loops
 
-    private func receiveFrames() async {
-        for await frame in endpoint.inbox {
-            if Task.isCancelled || stopReason != nil { break }
-            handle(frame)
-        }
-    }
 
     private func pollForever() async {
         requestBlocks()
@@ -100,14 +93,7 @@ public actor PeerNode {
         endpoint.send(NodeMessage.deliverRequest(fromHeight: core.nextHeight).frame, to: members.orderers[ordererIndex])
     }
 
-    private func handle(_ frame: InboundFrame) {
-        let message: NodeMessage
-        do {
-            message = try NodeMessage(frame: frame.bytes)
-        } catch {
-            logger.warning("dropped a malformed frame from \(frame.from): \(error)")
-            return
-        }
+    func handle(_ message: NodeMessage, from frame: InboundFrame) {
         switch message {
         case .blocks(let blocks):
             if frame.from == members.orderers[ordererIndex] { lastAnswerMilliseconds = WallClock.nowMilliseconds() }
@@ -156,3 +142,5 @@ public actor PeerNode {
 
     deinit { executor.shutdown() }
 }
+
+extension PeerNode: FrameReceivingNode {}

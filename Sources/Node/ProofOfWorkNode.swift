@@ -14,17 +14,17 @@ public actor ProofOfWorkNode {
     public nonisolated let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let endpoint: any TransportEndpoint
+    let endpoint: any TransportEndpoint
     private var core: MinerCore
     private let store: BlockStore
-    private var logger: Logger
+    var logger: Logger
     /// Every other node of the network, by its gossip id.
     private let neighbours: [GossipPeer: NodeAddress]
     private let gossipIds: [NodeAddress: GossipPeer]
     private var commitSubscribers: Set<NodeAddress> = []
     private var queryVerifier = SignatureVerifier(capacity: 10_000)
-    private var tasks = NodeTasks()
-    public private(set) var stopReason: String?
+    var tasks = NodeTasks()
+    public internal(set) var stopReason: String?
     /// Hashes this node computed, and reorganisations and safety violations it saw.
     public private(set) var hashes: UInt64 = 0
     public private(set) var reorganisations: [Reorganisation] = []
@@ -66,8 +66,7 @@ public actor ProofOfWorkNode {
     }
 
     public func stop(reason: String = "stopped") async {
-        if stopReason == nil { stopReason = reason }
-        for task in tasks.cancelAll() { await task.value }
+        await stopLoops(reason: reason)
     }
 
     /// Pauses or resumes mining; gossip goes on, so the network can settle on one chain.
@@ -88,12 +87,6 @@ public actor ProofOfWorkNode {
 
     // MARK: - Loops
 
-    private func receiveFrames() async {
-        for await frame in endpoint.inbox {
-            if Task.isCancelled || stopReason != nil { break }
-            handle(frame)
-        }
-    }
 
     private func tickForever() async {
         while !Task.isCancelled, stopReason == nil {
@@ -125,14 +118,7 @@ public actor ProofOfWorkNode {
         }
     }
 
-    private func handle(_ frame: InboundFrame) {
-        let message: NodeMessage
-        do {
-            message = try NodeMessage(frame: frame.bytes)
-        } catch {
-            logger.warning("dropped a malformed frame from \(frame.from): \(error)")
-            return
-        }
+    func handle(_ message: NodeMessage, from frame: InboundFrame) {
         let neighbour = gossipIds[frame.from]
         switch message {
         case .submit(let transaction):
@@ -230,3 +216,5 @@ extension ProofOfWorkNode: LedgerNode {
     public var stateDigest: Hash256? { core.ledger.state.digest }
     public func nextNonce(of address: Address) -> UInt64? { core.ledger.nextNonce(of: address) }
 }
+
+extension ProofOfWorkNode: FrameReceivingNode {}

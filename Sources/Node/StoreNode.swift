@@ -12,13 +12,13 @@ public actor StoreNode {
     public nonisolated let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let endpoint: any TransportEndpoint
+    let endpoint: any TransportEndpoint
     private let ledger: PersistentLedger
     private var verifier = SignatureVerifier()
     private var commitSubscribers: Set<NodeAddress> = []
-    private var tasks = NodeTasks()
-    private var logger: Logger
-    public private(set) var stopReason: String?
+    var tasks = NodeTasks()
+    var logger: Logger
+    public internal(set) var stopReason: String?
 
     public init(address: NodeAddress, genesis: GenesisConfiguration, storage: NodeStorage, endpoint: any TransportEndpoint) throws {
         self.address = address
@@ -35,8 +35,7 @@ public actor StoreNode {
     }
 
     public func stop(reason: String = "stopped") async {
-        if stopReason == nil { stopReason = reason }
-        for task in tasks.cancelAll() { await task.value }
+        await stopLoops(reason: reason)
     }
 
     public var height: UInt64 { ledger.ledger.height }
@@ -45,18 +44,8 @@ public actor StoreNode {
     public nonisolated let storageCounters = StorageCounters()
     public var diskBytes: (read: UInt64, written: UInt64) { (ledger.store.bytesRead, ledger.store.bytesWritten) }
 
-    private func receiveFrames() async {
-        for await frame in endpoint.inbox {
-            if Task.isCancelled || stopReason != nil { break }
-            handle(frame)
-        }
-    }
 
-    private func handle(_ frame: InboundFrame) {
-        guard let message = try? NodeMessage(frame: frame.bytes) else {
-            logger.warning("dropped a malformed frame from \(frame.from)")
-            return
-        }
+    func handle(_ message: NodeMessage, from frame: InboundFrame) {
         switch message {
         case .submit(let transaction):
             let (outcome, event) = store(transaction)
@@ -105,3 +94,5 @@ extension StoreNode: LedgerNode {
     public var stateDigest: Hash256? { ledger.ledger.state.digest }
     public func nextNonce(of address: Address) -> UInt64? { ledger.ledger.nextNonce(of: address) }
 }
+
+extension StoreNode: FrameReceivingNode {}

@@ -23,9 +23,7 @@ extension ComparableRound {
         }
         struct Run: Decodable { var rounds: [ComparableRound] }
         do {
-            let decoder = JSONDecoder()
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return try decoder.decode(Run.self, from: data).rounds
+            return try RunJSON.decode(Run.self, from: data).rounds
         } catch {
             throw ComparisonError.unreadable(path: file, reason: "not a vernier run.json with round summaries (\(error))")
         }

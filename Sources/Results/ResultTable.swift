@@ -19,7 +19,7 @@ public enum ResultTable {
                              fixed(latency.p90, 3), fixed(latency.p99, 3), fixed(latency.p999, 3),
                              fixed(round.latencyFromIntended.p99, 3), fixed(round.driver.schedulerLagP99Milliseconds, 2)])
             }
-            lines.append(contentsOf: table(rows))
+            lines.append(contentsOf: TextTable.boxed(rows))
             for round in repetition.rounds where !round.failures.isEmpty {
                 let classes = round.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 lines.append("  \(round.label) failures: \(classes)")
@@ -31,9 +31,7 @@ public enum ResultTable {
                 let nodes = repetition.nodes.filter { $0.network == network }
                 let node = nodes[0]
                 let prefix = network.map { "\($0): " } ?? ""
-                let agree = Set(nodes.map(\.headHash)).count == 1 && Set(nodes.map(\.height)).count == 1
-                    && Set(nodes.compactMap(\.stateDigest)).count <= 1
-                lines.append(agree
+                lines.append(LedgerCheck.agree(nodes)
                     ? "  ledger check: \(prefix)all \(nodes.count) nodes at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal"
                     : "  LEDGER CHECK FAILED: \(prefix)nodes disagree: " + nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
             }
@@ -50,24 +48,10 @@ public enum ResultTable {
                     return fixed(interval.mean, 3) + " ± " + fixed(interval.halfWidth, 3)
                 })
             }
-            lines.append(contentsOf: table(rows))
+            lines.append(contentsOf: TextTable.boxed(rows))
         }
         return lines.joined(separator: "\n")
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-
-    static func table(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.enumerated().flatMap { index, row -> [String] in
-            let line = "| " + row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: " | ") + " |"
-            if index == 0 {
-                return [line, "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
-            }
-            return [line]
-        }
-    }
 }

@@ -67,8 +67,7 @@ public struct RoundFigures: Sendable, Hashable, Codable {
         latencyFromSent = aggregate.fromSent.summary
         finishedPerSecond = aggregate.finishedPerSecond
 
-        let lags = recording.schedulerLagNanoseconds.sorted()
-        let lagP99 = lags.isEmpty ? 0 : Double(lags[min(lags.count - 1, lags.count * 99 / 100)]) / 1e6
+        let lagP99 = recording.schedulerLag.seconds(atPercentile: 99) * 1e3
         let roundSeconds = seconds(recording.durationNanoseconds)
         driver = DriverHealth(
             intendedRate: lastIntended > firstIntended ? (total - 1) / seconds(lastIntended - firstIntended) : 0,

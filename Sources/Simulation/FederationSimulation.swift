@@ -166,7 +166,7 @@ final class Simulator {
         case endFaults
     }
 
-    struct OrdererNode {
+    struct SimulatedOrderer {
         var core: OrdererCore?
         var storage = Raft.Storage()
         var chain: [Block]
@@ -175,7 +175,7 @@ final class Simulator {
         var subscribers: [Int: UInt64] = [:]
     }
 
-    struct PeerNode {
+    struct SimulatedPeer {
         var core: PeerCore?
         var chain: [Block]
         var orderer: Int
@@ -200,8 +200,8 @@ final class Simulator {
     var random: SeededGenerator
     var queue = TimedQueue<UInt64, Event>()
     var now: UInt64 = 0
-    var orderers: [OrdererNode] = []
-    var peers: [PeerNode] = []
+    var orderers: [SimulatedOrderer] = []
+    var peers: [SimulatedPeer] = []
     var clients: [Client] = []
     var partitionOf: [Address: Int] = [:]
     var faultsActive = true
@@ -258,8 +258,8 @@ final class Simulator {
 
     func run() throws -> SimulationReport {
         let genesisBlock = pool.genesis.genesisBlock
-        orderers = (0..<options.orderers).map { _ in OrdererNode(chain: [genesisBlock]) }
-        peers = (0..<options.peers).map { PeerNode(core: PeerCore(genesis: pool.genesis), chain: [genesisBlock],
+        orderers = (0..<options.orderers).map { _ in SimulatedOrderer(chain: [genesisBlock]) }
+        peers = (0..<options.peers).map { SimulatedPeer(core: PeerCore(genesis: pool.genesis), chain: [genesisBlock],
                                                     orderer: $0 % options.orderers) }
         clients = Array(repeating: Client(), count: options.accounts)
         for index in orderers.indices { startOrderer(index) }

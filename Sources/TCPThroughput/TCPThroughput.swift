@@ -16,7 +16,7 @@ enum TCPThroughput {
         print("frame bytes  frames/s     MB/s (payload)  frames")
         for (frameBytes, window) in [(250, 20_000), (256 << 10, 64)] {
             let result = try await measure(frameBytes: frameBytes, window: window, duration: .seconds(secondsPerSize))
-            let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+            let seconds = result.elapsed.inSeconds
             let framesPerSecond = Double(result.frames) / seconds
             let megabytesPerSecond = framesPerSecond * Double(frameBytes) / 1e6
             print(

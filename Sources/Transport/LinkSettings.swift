@@ -40,15 +40,3 @@ public struct LinkSettings: Hashable, Sendable, Codable {
         return max(delay, .zero)
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturating at `Int64.max` for durations beyond 292 years.
-    package var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (secondsInNanoseconds, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflowed else { return seconds < 0 ? .min : .max }
-        let (total, overflowedAgain) = secondsInNanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000)
-        guard !overflowedAgain else { return seconds < 0 ? .min : .max }
-        return total
-    }
-}

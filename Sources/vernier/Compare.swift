@@ -60,15 +60,8 @@ struct Compare: AsyncParsableCommand {
         }
         let header = ["round", "figure", "baseline", "current", "change", "threshold", "p", "verdict"]
         switch format {
-        case .markdown:
-            return (["| " + header.joined(separator: " | ") + " |", "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
-                + rows.map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n")
-        case .text:
-            let all = [header] + rows
-            let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-            return all.map { row in
-                row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-            }.joined(separator: "\n")
+        case .markdown: return TextTable.markdown([header] + rows).joined(separator: "\n")
+        case .text: return TextTable.plain([header] + rows).joined(separator: "\n")
         }
     }
 }

@@ -5,6 +5,7 @@ import Testing
 @testable import Load
 @testable import Monitor
 @testable import Results
+@testable import Statistics
 
 /// What saturated first, on synthetic resource figures; and when a probe counts as the driver's.
 @Suite("Capacity saturation")
@@ -89,7 +90,7 @@ struct CapacitySaturationTests {
                                             outcome: .succeeded))
         }
         let recording = RoundRecording(label: "probe", aggregate: aggregate, records: [], recordsTruncated: false,
-                                       schedulerLagNanoseconds: Array(repeating: UInt64(lagMilliseconds * 1e6), count: 100),
+                                       schedulerLag: LatencyDistribution(nanoseconds: Array(repeating: UInt64(lagMilliseconds * 1e6), count: 100)),
                                        durationNanoseconds: 1_000_000_000, driverCPUSeconds: 0.1, interrupted: false)
         let figures = RoundFigures(recording: recording)
         return ProbeMeasurement(

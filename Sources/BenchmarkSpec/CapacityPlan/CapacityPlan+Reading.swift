@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 import Yams
 import Consensus
@@ -212,7 +213,7 @@ extension CapacityPlan {
             value.choice(among: LatencyBasis.allCases.map(\.rawValue)).flatMap(LatencyBasis.init(rawValue:))
         }
         guard let p95, let success, let throughput, let latency else { return nil }
-        return ServiceGoal(p95LatencySeconds: CapacityPlan.seconds(p95), minimumSuccessRate: success,
+        return ServiceGoal(p95LatencySeconds: p95.inSeconds, minimumSuccessRate: success,
                             minimumThroughputShare: throughput, latency: latency)
     }
 

@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 
 /// A capacity plan, decoded and checked: a base benchmark, the federation sizes and consensus
@@ -241,8 +242,8 @@ extension CapacityPlan {
     /// federation and prepare its workload (2 500 clinical accounts, measured on 2 cores); at most every search using all
     /// its probes, each drained to the transaction timeout.
     public var estimatedSeconds: (typical: Double, typicalProbes: Int, most: Double) {
-        let probeSeconds = CapacityPlan.seconds(search.probeLength)
-        let timeoutSeconds = CapacityPlan.seconds(search.effectiveTransactionTimeout(goal: goal))
+        let probeSeconds = search.probeLength.inSeconds
+        let timeoutSeconds = (search.effectiveTransactionTimeout(goal: goal)).inSeconds
         var probes = 0
         var seenConsensus: Set<String> = []
         for cell in cells {
@@ -254,13 +255,5 @@ extension CapacityPlan {
         let allProbes: Int = cells.count * search.repetitions * search.maximumProbes
         let most: Double = Double(allProbes) * (probeSeconds + timeoutSeconds + 2) + startSeconds
         return (typical, probes, most)
-    }
-}
-
-extension CapacityPlan {
-    /// A duration in seconds, as a Double.
-    public static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -1,3 +1,4 @@
+import Transport
 import Foundation
 import Synchronization
 public import Benchmark
@@ -156,8 +157,8 @@ public final class ProbeSession: Sendable {
         let p95FromIntended = aggregate.fromIntended.seconds(atPercentile: 95)
         let p95FromSent = aggregate.fromSent.seconds(atPercentile: 95)
         let measured = aggregate.measured
-        let warmUpSeconds = CapacityPlan.seconds(request.warmUp)
-        let sendSeconds = CapacityPlan.seconds(request.length)
+        let warmUpSeconds = request.warmUp.inSeconds
+        let sendSeconds = request.length.inSeconds
         let steady = ProbeMeasurement.steadyRate(
             finishedPerSecond: figures.finishedPerSecond,
             from: Int((warmUpSeconds + figures.latencyFromSent.p50).rounded(.up)), to: Int(sendSeconds.rounded(.down)))
@@ -217,7 +218,7 @@ public final class ProbeSession: Sendable {
         case .singleStore:
             await waitForQuiet(quiet: .seconds(1), until: deadline)
         }
-        return CapacityPlan.seconds(clock.now - start)
+        return (clock.now - start).inSeconds
     }
 
     /// Polls heights until none moved for `quiet`, or until `deadline`.
