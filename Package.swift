@@ -52,16 +52,21 @@ let package = Package(
         .target(name: "Transport", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         // Frames between processes: TCP over SwiftNIO, length-prefixed frames, members authenticated by signed challenge.
         .target(name: "NetworkTransport", dependencies: ["Transport", "LedgerCore", logging] + nio, swiftSettings: strictSwift),
-        // Node roles (orderer, peer, miner, store): pure cores, actor shells, node messages, the federation plan, the node host.
-        .target(name: "Node", dependencies: ["LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift),
+        // The nodes' pure cores: Raft orderer, validating peer, block cutter and catch-up, proof-of-work miner and mempool.
+        // Deterministic: time and randomness come in as arguments, so simulations step them.
+        .target(name: "NodeCore", dependencies: ["LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
+        // Running nodes: actor shells around the cores (orderer, peer, miner, store), node messages, the federation plan, the node host.
+        .target(
+            name: "Node", dependencies: ["NodeCore", "LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
+        ),
         // One node as its own OS process (`vernier node`): the node configuration file and the process's life.
         .target(
             name: "NodeProcess",
-            dependencies: ["Node", "NetworkTransport", "Transport", "LedgerCore", "CVernierSystem", crypto, logging],
+            dependencies: ["Node", "NetworkTransport", "Transport", "LedgerCore", "Consensus", "CVernierSystem", crypto, logging],
             swiftSettings: strictSwift
         ),
         // The deterministic simulations: the real orderer, Raft and peer code (and proof-of-work) under one seed.
-        .target(name: "Simulation", dependencies: ["Node", "Consensus", "LedgerCore", "Transport", "Storage"], swiftSettings: strictSwift),
+        .target(name: "Simulation", dependencies: ["NodeCore", "Consensus", "LedgerCore", "Transport"], swiftSettings: strictSwift),
         // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
         .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
 
@@ -74,16 +79,16 @@ let package = Package(
         // The benchmark file and the capacity plan: models and their strict reading (the only Yams user).
         .target(
             name: "BenchmarkSpec",
-            dependencies: ["LedgerCore", "Transport", "Node", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
-        .target(name: "Load", dependencies: ["BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport", crypto], swiftSettings: strictSwift),
+        .target(name: "Load", dependencies: ["BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport"], swiftSettings: strictSwift),
         // Federations to measure: in-process and process deployments, the node launcher, the federation client.
         .target(
             name: "Federation",
             dependencies: [
-                "Load", "BenchmarkSpec", "Node", "NodeProcess", "NetworkTransport", "Transport", "Storage", "LedgerCore",
+                "Load", "BenchmarkSpec", "Node", "NodeCore", "NodeProcess", "NetworkTransport", "Transport", "LedgerCore",
                 "Consensus", "Monitor", "CVernierSystem", logging,
             ],
             swiftSettings: strictSwift
@@ -91,28 +96,25 @@ let package = Package(
         // Results: the typed figure catalog, round figures and summaries, run.json, CSV/HTML/SVG writers, compare.
         .target(
             name: "Results",
-            dependencies: ["Statistics", "BenchmarkSpec", "Load", "Monitor", "LedgerCore", "Transport"],
+            dependencies: ["Statistics", "BenchmarkSpec", "Load", "Monitor", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // A run: rounds and repetitions on a federation, the ledger check, the results directory.
         .target(
             name: "Benchmark",
-            dependencies: [
-                "Results", "Federation", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Node", "Transport", "LedgerCore",
-                "Consensus", "Storage",
-            ],
+            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
         .target(
             name: "Capacity",
-            dependencies: ["Benchmark", "Results", "Federation", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Transport", "LedgerCore"],
+            dependencies: ["Benchmark", "Results", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Transport"],
             swiftSettings: strictSwift
         ),
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
         .target(
             name: "Microbench",
-            dependencies: ["Federation", "Node", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec", crypto],
+            dependencies: ["Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec"],
             swiftSettings: strictSwift
         ),
         // The command line: one thin file per subcommand.
@@ -120,7 +122,7 @@ let package = Package(
             name: "vernier",
             dependencies: [
                 "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "Federation",
-                "Load", "Node", "Consensus", "LedgerCore", "Transport",
+                "Load", "Node", "NodeCore", "Consensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -146,38 +148,38 @@ let package = Package(
             dependencies: ["NetworkTransport", "Transport", "LedgerCore", logging] + nio,
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "LedgerCore", "Consensus", "Transport", "Storage"], swiftSettings: strictSwift),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Node", "Consensus", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "NodeCore", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "NodeCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
         .testTarget(
-            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "LedgerCore", "TestSupport", "SampleSpecs"],
+            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "TestSupport", "SampleSpecs"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "LedgerCore", "Transport", "Statistics"], swiftSettings: strictSwift),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "BenchmarkSpec", "Node", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
+            dependencies: ["Federation", "BenchmarkSpec", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Load", "Statistics", "Monitor"], swiftSettings: strictSwift),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec"], swiftSettings: strictSwift),
         .testTarget(
             name: "BenchmarkTests",
             dependencies: [
-                "Benchmark", "Results", "Federation", "BenchmarkSpec", "Load", "Statistics", "Monitor", "LedgerCore", "Consensus",
-                "TestSupport",
+                "Benchmark", "Results", "Federation", "BenchmarkSpec", "Load", "Statistics", "Node", "NodeCore", "LedgerCore",
+                "Consensus", "Transport", "TestSupport",
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "CapacityTests",
-            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "Statistics", "SampleSpecs"],
+            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "VernierTests",
             dependencies: [
-                "vernier", "Benchmark", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "LedgerCore",
+                "vernier", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
                 "Consensus", "Transport", "NetworkTransport", logging,
             ],
             swiftSettings: strictSwift

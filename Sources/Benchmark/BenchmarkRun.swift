@@ -3,7 +3,6 @@ import Monitor
 import LedgerCore
 import Node
 public import BenchmarkSpec
-import Consensus
 public import Federation
 public import Load
 public import Results

@@ -2,6 +2,7 @@ public import LedgerCore
 public import Transport
 import Synchronization
 public import Node
+import NodeCore
 
 /// Submits transactions to orderers, awaits their commit events from a chosen peer, and asks
 /// peers read-only queries. Safe to use from many tasks at once.

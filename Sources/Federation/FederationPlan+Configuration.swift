@@ -4,6 +4,7 @@ import Consensus
 import Foundation
 import Transport
 public import BenchmarkSpec
+import NodeCore
 
 extension FederationPlan {
     /// The in-process federation a Raft benchmark file describes.

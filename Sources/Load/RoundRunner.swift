@@ -4,7 +4,6 @@ import LedgerCore
 import Node
 import Synchronization
 public import BenchmarkSpec
-import Consensus
 
 /// How one transaction of a round ended, as reports classify it.
 public enum RecordedOutcome: Sendable, Hashable, Codable {

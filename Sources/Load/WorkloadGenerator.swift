@@ -3,7 +3,6 @@ public import LedgerCore
 import Node
 import Synchronization
 public import BenchmarkSpec
-import Consensus
 
 /// Why a round's unmeasured preparation failed.
 public struct PreparationError: Error, CustomStringConvertible {

@@ -4,7 +4,7 @@ public import Node
 import Consensus
 import Transport
 import Federation
-
+public import NodeCore
 /// Measures an in-process Raft federation's sustained commit rate and submit-to-commit latency.
 ///
 /// Every transaction is signed before the clock starts, so signing does not compete with the

@@ -1,7 +1,7 @@
 public import LedgerCore
 public import Transport
 import Foundation
-
+public import NodeCore
 /// How a federation orders transactions.
 public enum FederationKind: Sendable, Codable {
     /// Raft orderers (`members.orderers`) and validating peers (`members.peers`).

@@ -1,6 +1,6 @@
 public import Consensus
 public import LedgerCore
-
+public import NodeCore
 /// Everything nodes and clients say to each other, as typed values with one canonical encoding.
 public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
     /// Orderer to orderer: Raft.
@@ -219,8 +219,7 @@ extension CommitEvent: CanonicalCodable {
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
-        transaction = try reader.readHash("commit.transaction")
-        code = try reader.read()
-        height = try reader.readUInt64("commit.height")
+        self.init(transaction: try reader.readHash("commit.transaction"), code: try reader.read(),
+                  height: try reader.readUInt64("commit.height"))
     }
 }

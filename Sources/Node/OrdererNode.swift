@@ -3,7 +3,7 @@ public import LedgerCore
 public import Transport
 import Logging
 public import Storage
-
+public import NodeCore
 /// Where a node keeps its files and how durably it writes them.
 public struct NodeStorage: Sendable, Hashable {
     /// The node's data directory; it must exist.

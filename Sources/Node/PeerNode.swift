@@ -2,7 +2,7 @@ public import LedgerCore
 public import Transport
 import Logging
 public import Storage
-
+public import NodeCore
 /// A validating peer as a running node: its core and block store, pulling blocks from an orderer,
 /// on its own thread.
 ///

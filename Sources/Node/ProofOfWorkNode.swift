@@ -3,7 +3,7 @@ public import LedgerCore
 public import Transport
 import Logging
 public import Storage
-
+public import NodeCore
 /// A proof-of-work node as a running node: a miner or a full node, gossiping with every other node,
 /// on its own thread. A miner hashes in bounded slices between messages.
 ///

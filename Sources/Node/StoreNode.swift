@@ -3,6 +3,7 @@ public import LedgerCore
 public import Transport
 import Logging
 public import Storage
+import NodeCore
 
 
 /// The no-ledger baseline: one node that checks signature, nonce and contract and stores each

@@ -1,5 +1,5 @@
 public import LedgerCore
-
+public import NodeCore
 /// How one submitted transaction ended.
 public enum TransactionOutcome: Sendable, Hashable {
     /// A commit event came from the listening peer: valid or invalid with its code.

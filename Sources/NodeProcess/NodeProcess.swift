@@ -5,7 +5,6 @@ import Logging
 import NetworkTransport
 import Node
 import Transport
-import Consensus
 
 /// One node of a federation run as its own operating-system process, as `vernier node` starts it.
 ///

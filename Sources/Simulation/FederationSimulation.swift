@@ -1,7 +1,7 @@
 import Transport
 import Consensus
 import LedgerCore
-public import Node
+public import NodeCore
 
 /// The shape and faults of one simulated run of a Raft federation.
 public struct SimulationOptions: Sendable, Hashable {

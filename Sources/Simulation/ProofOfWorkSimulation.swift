@@ -1,7 +1,7 @@
 import Transport
 import Consensus
 import LedgerCore
-import Node
+import NodeCore
 
 /// The shape and faults of one simulated run of a proof-of-work network.
 public struct ProofOfWorkSimulationOptions: Sendable, Hashable {

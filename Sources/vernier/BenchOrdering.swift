@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Node
-import Consensus
 import Microbench
+import NodeCore
 
 /// `vernier bench-ordering`: the sustained commit rate and latency of an in-process Raft federation.
 struct BenchOrdering: AsyncParsableCommand {

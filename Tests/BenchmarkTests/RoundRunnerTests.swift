@@ -9,6 +9,7 @@ import Transport
 @testable import Benchmark
 @testable import Federation
 @testable import Results
+@testable import NodeCore
 
 /// A target that takes a fixed time to answer every transaction.
 struct SlowTarget: BenchmarkTarget {

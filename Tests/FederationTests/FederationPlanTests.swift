@@ -3,6 +3,7 @@ import Node
 import Testing
 @testable import BenchmarkSpec
 @testable import Consensus
+@testable import NodeCore
 
 @Suite("Federation plan from a benchmark file")
 struct FederationPlanTests {

@@ -8,6 +8,7 @@ import Transport
 @testable import Node
 @testable import Federation
 @testable import Storage
+@testable import NodeCore
 
 /// Accounts that each keep one transaction in flight (nonce window 1), resynchronising the nonce
 /// from a peer after a timeout or refusal; they record every transaction seen committed valid.

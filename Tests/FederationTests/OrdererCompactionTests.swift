@@ -7,6 +7,7 @@ import Transport
 @testable import Node
 @testable import Federation
 @testable import Storage
+@testable import NodeCore
 
 @Suite("Orderer log compaction and snapshot catch-up", .serialized)
 struct OrdererCompactionTests {

@@ -7,6 +7,7 @@ import Transport
 @testable import Node
 @testable import Federation
 @testable import Storage
+@testable import NodeCore
 
 /// Starts an in-process proof-of-work federation and watches its chain on the real clock.
 enum ProofOfWorkProbe {

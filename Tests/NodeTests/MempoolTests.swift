@@ -2,6 +2,7 @@ import LedgerCore
 import Testing
 @testable import Node
 @testable import Consensus
+@testable import NodeCore
 
 @Suite("Mempool")
 struct MempoolTests {

@@ -2,6 +2,7 @@ import Consensus
 import LedgerCore
 import Testing
 @testable import Node
+@testable import NodeCore
 
 @Suite("Proof-of-work node core")
 struct MinerCoreTests {

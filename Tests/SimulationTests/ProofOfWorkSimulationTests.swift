@@ -1,5 +1,5 @@
 import Testing
-@testable import Node
+@testable import NodeCore
 @testable import Consensus
 @testable import Simulation
 

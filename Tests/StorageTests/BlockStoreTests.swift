@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 import LedgerCore
-@testable import Node
 @testable import Consensus
 @testable import Storage
 

@@ -3,7 +3,6 @@ import Foundation
 import LedgerCore
 import Testing
 import TestSupport
-@testable import Node
 @testable import Storage
 
 /// One thing a shell asks of its Raft log.

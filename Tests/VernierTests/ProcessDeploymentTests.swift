@@ -13,6 +13,7 @@ import Glibc
 @testable import Load
 @testable import NodeProcess
 @testable import Results
+@testable import NodeCore
 #endif
 
 /// Federations of real node processes on loopback, started by the driver from the built executable.

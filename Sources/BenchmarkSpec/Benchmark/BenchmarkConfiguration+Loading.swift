@@ -1,6 +1,5 @@
 import Foundation
 import Yams
-import Consensus
 
 extension BenchmarkConfiguration {
     /// Reads and checks the benchmark file at `path`.

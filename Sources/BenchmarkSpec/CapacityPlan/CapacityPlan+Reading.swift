@@ -1,7 +1,6 @@
 import Transport
 import Foundation
 import Yams
-import Consensus
 
 /// Every problem found in a capacity plan and, when it names one, in its base benchmark file.
 public struct CapacityPlanErrors: Error, Sendable, CustomStringConvertible {

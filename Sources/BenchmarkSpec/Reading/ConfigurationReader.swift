@@ -1,5 +1,4 @@
 import Yams
-import Consensus
 
 /// Collects every error found while reading one benchmark file.
 final class ConfigurationDiagnostics {
