@@ -9,7 +9,7 @@ public import Results
 
 
 /// Why a run could not go on.
-public struct RunError: Error, CustomStringConvertible {
+struct RunError: Error, CustomStringConvertible {
     public var description: String
 }
 

@@ -60,6 +60,6 @@ extension InProcessFederation: BenchmarkFederation {
 }
 
 /// Why a federation could not start or be changed, with the reason.
-public struct FederationError: Error, CustomStringConvertible {
+struct FederationError: Error, CustomStringConvertible {
     public var description: String
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Ports come from below the kernel's ephemeral range (`ip_local_port_range`): a port from inside
 /// it could be taken, between its reservation and the node's bind, as the local port of any
 /// outgoing connection, such as an earlier node dialling one not yet started.
-public enum FreePorts {
+enum FreePorts {
     /// `count` distinct ports that were free a moment ago. Another program could still take one
     /// before a node binds it; the node then fails to start and says so.
     public static func reserve(count: Int, host: String = "127.0.0.1") throws -> [Int] {

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// A node process the launcher started: its process id and the pipe its readiness line comes on.
-public struct SpawnedNode: Sendable, Hashable {
+struct SpawnedNode: Sendable, Hashable {
     public var name: String
     public var processId: Int32
     /// The read end of the node's standard output; closed once the node is ready or has failed.
@@ -28,7 +28,7 @@ public enum NodeExit: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A launch that did not produce a ready node.
-public struct NodeLaunchError: Error, CustomStringConvertible {
+struct NodeLaunchError: Error, CustomStringConvertible {
     public var description: String
 }
 
@@ -40,7 +40,7 @@ public struct NodeLaunchError: Error, CustomStringConvertible {
 /// launcher's own thread, and each node asks for SIGKILL on its parent's death, so no node outlives
 /// a driver that is killed. Nodes run in process groups of their own, so the Ctrl-C that reaches the
 /// driver's terminal group does not reach them: the driver stops them in order.
-public actor NodeLauncher {
+actor NodeLauncher {
     public nonisolated let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 

@@ -192,7 +192,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
 
 /// Merkle tree over transaction ids, with RFC 6962's domain separation and split rule, so no two
 /// different lists of ids share a root (unlike Bitcoin's duplicate-last-node rule).
-public enum MerkleTree {
+enum MerkleTree {
     /// The root of `leaves`; the root of no leaves is SHA-256 of nothing.
     public static func root(of leaves: [Hash256]) -> Hash256 {
         if leaves.isEmpty { return Hash256.sha256([UInt8]()) }

@@ -1,5 +1,5 @@
 /// Formats and limits the clinical contract enforces.
-public enum ClinicalRules {
+enum ClinicalRules {
     /// The longest free-text field (licence, hospital, specialty, dosage), in UTF-8 bytes.
     public static let maximumTextLength = 128
     /// The most audit entries one listing returns (the newest ones).
@@ -48,7 +48,7 @@ public enum ClinicalRules {
 }
 
 /// A registered doctor, as stored.
-public struct DoctorRecord: Sendable, Hashable, CanonicalCodable {
+struct DoctorRecord: Sendable, Hashable, CanonicalCodable {
     public var registration: DoctorRegistration
     public var registeredAtMilliseconds: UInt64
 
@@ -69,7 +69,7 @@ public struct DoctorRecord: Sendable, Hashable, CanonicalCodable {
 }
 
 /// A registered pharmacy, as stored.
-public struct PharmacyRecord: Sendable, Hashable, CanonicalCodable {
+struct PharmacyRecord: Sendable, Hashable, CanonicalCodable {
     public var registration: PharmacyRegistration
     public var registeredAtMilliseconds: UInt64
 
@@ -90,7 +90,7 @@ public struct PharmacyRecord: Sendable, Hashable, CanonicalCodable {
 }
 
 /// A patient, as stored: only the pseudonym's controlling account, never personal data.
-public struct PatientRecord: Sendable, Hashable, CanonicalCodable {
+struct PatientRecord: Sendable, Hashable, CanonicalCodable {
     public var controller: Address
     public var registeredAtMilliseconds: UInt64
 
@@ -111,7 +111,7 @@ public struct PatientRecord: Sendable, Hashable, CanonicalCodable {
 }
 
 /// A permission, as stored; the grant's time and transaction make each version distinct.
-public struct PermissionRecord: Sendable, Hashable, CanonicalCodable {
+struct PermissionRecord: Sendable, Hashable, CanonicalCodable {
     public var validFromMilliseconds: UInt64
     public var validUntilMilliseconds: UInt64
     public var grantedAtMilliseconds: UInt64
@@ -154,7 +154,7 @@ public struct PermissionRecord: Sendable, Hashable, CanonicalCodable {
 }
 
 /// A registered treatment, as stored under its transaction's id.
-public struct TreatmentRecord: Sendable, Hashable, CanonicalCodable {
+struct TreatmentRecord: Sendable, Hashable, CanonicalCodable {
     public var registration: TreatmentRegistration
     public var doctor: Address
     public var controlled: Bool

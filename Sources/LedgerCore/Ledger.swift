@@ -1,5 +1,5 @@
 /// What a contract sees of the transaction it executes.
-public struct ExecutionContext: Sendable {
+struct ExecutionContext: Sendable {
     /// The signer, proven by the signature.
     public var sender: Address
     public var transactionId: Hash256

@@ -1,5 +1,5 @@
 /// Caliper's `simple` chaincode: named accounts holding money.
-public enum SimpleContract {
+enum SimpleContract {
     static func execute(
         _ call: SimpleCall, in context: ExecutionContext, state: inout StateView
     ) throws(ContractError) -> ContractOutput {

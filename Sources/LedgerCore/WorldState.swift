@@ -74,7 +74,7 @@ public struct WorldState: Sendable {
 
 /// A transaction's view of the state: reads see its own writes first; writes stay pending until
 /// the transaction succeeds, so a refused call leaves nothing behind.
-public struct StateView {
+struct StateView {
     private let base: WorldState
     private let blockWrites: [StateKey: [UInt8]?]
     /// The writes of this transaction so far (nil deletes).

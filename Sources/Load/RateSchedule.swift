@@ -40,7 +40,7 @@ public protocol RateSchedule: Sendable {
 }
 
 /// How long a round is, as a schedule needs to know it (linear and composite rates do).
-public enum ScheduleBudget: Sendable, Hashable {
+enum ScheduleBudget: Sendable, Hashable {
     case transactions(Int)
     case nanoseconds(UInt64)
 }
@@ -58,7 +58,7 @@ public struct FixedRateSchedule: RateSchedule {
 
 /// Caliper's `fixed-load`: paced at `startTps` until `transactionLoad` are in flight, then a new
 /// transaction each time one finishes, so exactly that many stay in flight.
-public struct FixedLoadSchedule: RateSchedule {
+struct FixedLoadSchedule: RateSchedule {
     public let startTps: Double
     public let transactionLoad: Int
 
@@ -78,7 +78,7 @@ public struct FixedLoadSchedule: RateSchedule {
 
 /// `linear-rate`: the instantaneous rate rises (or falls) linearly in time from `startingTps` to
 /// `finishingTps` over the round; release i is where the integral of the rate reaches i.
-public struct LinearRateSchedule: RateSchedule {
+struct LinearRateSchedule: RateSchedule {
     public let startingTps: Double
     public let finishingTps: Double
     /// The round's length in seconds (for a transaction count: the time the linear ramp needs).
@@ -112,7 +112,7 @@ public struct LinearRateSchedule: RateSchedule {
 /// Caliper's `maximum-rate`: from `tps`, every `sampleInterval` the rate rises by `step` while the
 /// throughput of the last interval beats the interval before; once it falls, the rate steps back
 /// and holds.
-public struct MaximumRateSchedule: RateSchedule {
+struct MaximumRateSchedule: RateSchedule {
     public let step: Double
     public let sampleIntervalNanoseconds: UInt64
     public let includeFailed: Bool
@@ -155,7 +155,7 @@ public struct MaximumRateSchedule: RateSchedule {
 
 /// Caliper's `fixed-feedback-rate`: paced at `tps`, but never more than `transactionLoad` in
 /// flight; a held-back transaction keeps its intended time, so its wait counts in its latency.
-public struct FixedFeedbackRateSchedule: RateSchedule {
+struct FixedFeedbackRateSchedule: RateSchedule {
     public let tps: Double
     public let transactionLoad: Int
 
@@ -171,13 +171,13 @@ public struct FixedFeedbackRateSchedule: RateSchedule {
 }
 
 /// `zero-rate`: sends nothing (a duration round then only watches the federation idle).
-public struct ZeroRateSchedule: RateSchedule {
+struct ZeroRateSchedule: RateSchedule {
     public init() {}
     public func next(_ observation: ScheduleObservation) -> ScheduleDecision { .finished }
 }
 
 /// `replay-rate`: intended times read from a file.
-public struct ReplaySchedule: RateSchedule {
+struct ReplaySchedule: RateSchedule {
     public let intendedNanoseconds: [UInt64]
 
     public init(intendedNanoseconds: [UInt64]) { self.intendedNanoseconds = intendedNanoseconds }
@@ -213,7 +213,7 @@ public struct ReplaySchedule: RateSchedule {
 }
 
 /// `composite-rate`: sub-schedules one after another, each for its weight's share of the round.
-public struct CompositeSchedule: RateSchedule {
+struct CompositeSchedule: RateSchedule {
     private var parts: [any RateSchedule]
     /// Where each part ends: a cumulative transaction count or time since the round's start.
     private let ends: [UInt64]
@@ -290,7 +290,7 @@ public struct CompositeSchedule: RateSchedule {
 }
 
 /// Why a schedule could not be built.
-public enum ScheduleError: Error, Hashable, CustomStringConvertible {
+enum ScheduleError: Error, Hashable, CustomStringConvertible {
     case unreadable(path: String)
     case badLine(path: String, line: Int, text: String)
     case notInOrder(path: String, line: Int)

@@ -5,7 +5,7 @@ import Synchronization
 public import BenchmarkSpec
 
 /// Why a round's unmeasured preparation failed.
-public struct PreparationError: Error, CustomStringConvertible {
+struct PreparationError: Error, CustomStringConvertible {
     public var round: String
     public var detail: String
     public var description: String { "round \(round): preparation failed: \(detail)" }

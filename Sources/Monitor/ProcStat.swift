@@ -14,7 +14,7 @@ public struct ProcFileError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// The CPU figures of `/proc/<pid>/stat` or `/proc/<pid>/task/<tid>/stat`.
-public struct ProcStat: Equatable, Sendable {
+struct ProcStat: Equatable, Sendable {
     /// The one-letter state (field 3): `R` running, `S` sleeping, `Z` zombie, and so on.
     public let state: Character
     /// Time spent in user mode (field 14), in clock ticks.
@@ -33,7 +33,7 @@ public struct ProcStat: Equatable, Sendable {
 }
 
 /// The I/O counters of `/proc/<pid>/io`, in bytes.
-public struct ProcIO: Equatable, Sendable {
+struct ProcIO: Equatable, Sendable {
     /// Bytes the process caused to be fetched from storage (`read_bytes`).
     public let readBytes: UInt64
     /// Bytes the process caused to be sent to storage (`write_bytes`); 0 on file systems such as tmpfs.
@@ -55,7 +55,7 @@ public struct ProcIO: Equatable, Sendable {
 ///
 /// Each parser works on the raw bytes of one read (the sampler's reusable buffer) and has a `String`
 /// overload for tests. Errors name the file (`path`) and what was missing.
-public enum ProcParser {
+enum ProcParser {
     /// The CPU figures of a `stat` file. The command name (field 2) may hold spaces and parentheses,
     /// so the fields are counted from the last `)` in the file.
     public static func parseStat(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> ProcStat {

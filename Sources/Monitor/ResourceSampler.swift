@@ -78,7 +78,7 @@ public struct SamplingPass: Sendable {
 /// Per pass it reads `stat`, `status` and `io` for each process node, the thread's `stat` for each
 /// in-process node, and `/proc/self/status` once for all of them. Not thread-safe: one owner (the
 /// ``ResourceMonitor`` actor) calls it.
-public final class ResourceSampler {
+final class ResourceSampler {
     /// The largest file the sampler reads, in bytes; `status` is about 1.5 KiB.
     public static let bufferCapacityBytes = 16 * 1024
 

@@ -87,7 +87,7 @@ public enum NetworkSource: String, Hashable, Sendable {
 }
 
 /// The kernel id of the calling thread (`gettid`), as `/proc/self/task/<tid>` names it.
-public enum KernelThreadID {
+enum KernelThreadID {
     /// The calling thread's kernel thread id.
     public static func current() -> Int32 {
         #if os(Linux)

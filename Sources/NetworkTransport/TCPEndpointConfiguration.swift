@@ -158,7 +158,7 @@ public struct TCPEndpointConfiguration: Sendable {
 }
 
 /// Why a ``TCPEndpoint`` could not start.
-public enum TCPEndpointError: Error, Hashable, Sendable, CustomStringConvertible {
+enum TCPEndpointError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The configuration cannot run, for the reasons listed.
     case invalidConfiguration([String])
     /// The listen address could not be bound.

@@ -97,7 +97,7 @@ extension FederationPlan {
 }
 
 /// A node asked of a plan that does not name it.
-public enum FederationPlanError: Error, CustomStringConvertible {
+enum FederationPlanError: Error, CustomStringConvertible {
     case notAMember(NodeAddress)
 
     public var description: String {

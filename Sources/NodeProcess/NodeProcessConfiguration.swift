@@ -178,7 +178,7 @@ public struct NodeProcessConfiguration: Codable, Sendable {
 }
 
 /// A node configuration file that cannot be used, with the reason.
-public struct NodeConfigurationError: Error, CustomStringConvertible {
+struct NodeConfigurationError: Error, CustomStringConvertible {
     public var description: String
 }
 

@@ -4,7 +4,7 @@ import LedgerCore
 import NodeCore
 
 /// The shape and faults of one simulated run of a proof-of-work network.
-public struct ProofOfWorkSimulationOptions: Sendable, Hashable {
+struct ProofOfWorkSimulationOptions: Sendable, Hashable {
     public var miners = 3
     public var fullNodes = 2
     /// Client accounts, each with a nonce window of 1 (the next waits for the last's commit event).
@@ -36,7 +36,7 @@ public struct ProofOfWorkSimulationOptions: Sendable, Hashable {
 }
 
 /// What a run that kept every invariant did.
-public struct ProofOfWorkSimulationReport: Sendable, Hashable {
+struct ProofOfWorkSimulationReport: Sendable, Hashable {
     public var seed: UInt64
     /// Height of the chain every node ended on.
     public var chainHeight: UInt64
@@ -63,7 +63,7 @@ public struct ProofOfWorkSimulationReport: Sendable, Hashable {
 /// once healed, every client's transactions commit; all nodes end on the same head and state
 /// digest; the final chain replays with every transaction includable, none valid twice; and every
 /// commit event any node emitted names a transaction at that height and code on the final chain.
-public enum ProofOfWorkSimulation {
+enum ProofOfWorkSimulation {
     public static func run(
         seed: UInt64, options: ProofOfWorkSimulationOptions = ProofOfWorkSimulationOptions()
     ) -> Result<ProofOfWorkSimulationReport, SimulationFailure> {

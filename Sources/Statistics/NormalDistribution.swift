@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Used by `StudentT` as the large-degrees-of-freedom limit and as the seed of its quantile
 /// search. Everything is pure and deterministic.
-public enum NormalDistribution {
+enum NormalDistribution {
     /// The density of the standard normal distribution at `x`.
     public static func density(_ x: Double) -> Double {
         let inverseSquareRootOfTwoPi = 0.398_942_280_401_432_677_94

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Invalid arguments (NaN, degrees of freedom not positive, probability outside [0, 1]) give NaN.
 /// Infinite degrees of freedom give the standard normal distribution.
-public enum StudentT {
+enum StudentT {
     /// The probability that a t variable with `degreesOfFreedom` degrees of freedom is at most `t`.
     public static func cdf(_ t: Double, degreesOfFreedom: Double) -> Double {
         guard t.isNaN == false, isValid(degreesOfFreedom) else { return .nan }

@@ -1,5 +1,5 @@
 /// CRC-32C (Castagnoli), the checksum of every block-store record.
-public enum CRC32C {
+enum CRC32C {
     private static let table: [UInt32] = (0..<256).map { index -> UInt32 in
         var crc = UInt32(index)
         for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }

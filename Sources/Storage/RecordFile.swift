@@ -48,7 +48,7 @@ public enum RecordFileError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// An error type that can carry a `RecordFileError`, so a visitor's errors and the file's share one type.
-public protocol RecordFileErrorRepresentable: Error {
+protocol RecordFileErrorRepresentable: Error {
     /// Wraps an error of the record file.
     init(_ error: RecordFileError)
 }
@@ -63,7 +63,7 @@ extension RecordFileError: RecordFileErrorRepresentable {
 /// big-endian UInt32 payload length, a UInt32 CRC-32C of the payload, and the payload. Opening
 /// verifies every record; a torn last record (a crash mid-append) is cut off, any other damage is
 /// an error that leaves the file untouched. Owned by one writer; not for concurrent use.
-public final class RecordFile {
+final class RecordFile {
     public let path: String
     public let magic: [UInt8]
     public let options: RecordFileOptions

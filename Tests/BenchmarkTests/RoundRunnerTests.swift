@@ -1,9 +1,9 @@
-import Consensus
+@testable import Consensus
 import Foundation
-import LedgerCore
-import Node
+@testable import LedgerCore
+@testable import Node
 import Testing
-import Transport
+@testable import Transport
 @testable import BenchmarkSpec
 @testable import Load
 @testable import Benchmark

@@ -1,4 +1,4 @@
-import LedgerCore
+@testable import LedgerCore
 @testable import Consensus
 
 /// A deterministic in-memory cluster: nodes, their storage, a message queue and a fault model.

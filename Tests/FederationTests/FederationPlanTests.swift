@@ -1,5 +1,5 @@
-import LedgerCore
-import Node
+@testable import LedgerCore
+@testable import Node
 import Testing
 @testable import BenchmarkSpec
 @testable import Consensus

@@ -1,9 +1,9 @@
-import Consensus
+@testable import Consensus
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import Testing
 import TestSupport
-import Transport
+@testable import Transport
 @testable import Node
 @testable import Federation
 @testable import Storage

@@ -1,5 +1,5 @@
-import LedgerCore
-import Node
+@testable import LedgerCore
+@testable import Node
 import Synchronization
 import Testing
 @testable import Consensus

@@ -1,4 +1,4 @@
-import CVernierSystem
+@testable import CVernierSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
-import LedgerCore
+@testable import LedgerCore
 import Testing
-import Transport
+@testable import Transport
 @testable import NetworkTransport
 
 @Suite("TCP endpoint: delivery, order, counters, clients, restarts", .timeLimit(.minutes(2)))

@@ -1,5 +1,5 @@
 import Testing
-import Transport
+@testable import Transport
 @testable import NetworkTransport
 
 @Suite("TCP endpoint: injected latency, jitter and loss", .timeLimit(.minutes(2)))

@@ -1,6 +1,6 @@
-import LedgerCore
+@testable import LedgerCore
 import Testing
-import Transport
+@testable import Transport
 @testable import NetworkTransport
 
 /// One way for a peer to break the protocol, played over a raw connection.

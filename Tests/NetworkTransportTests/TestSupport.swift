@@ -1,10 +1,10 @@
-import LedgerCore
+@testable import LedgerCore
 import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
-import Transport
+@testable import Transport
 @testable import NetworkTransport
 
 /// Encodes `value` as four little-endian bytes, so a test can number its frames.

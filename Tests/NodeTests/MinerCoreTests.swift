@@ -1,5 +1,5 @@
-import Consensus
-import LedgerCore
+@testable import Consensus
+@testable import LedgerCore
 import Testing
 @testable import Node
 @testable import NodeCore

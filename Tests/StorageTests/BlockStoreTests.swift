@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import LedgerCore
+@testable import LedgerCore
 @testable import Consensus
 @testable import Storage
 

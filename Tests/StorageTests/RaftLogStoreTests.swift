@@ -1,6 +1,6 @@
-import Consensus
+@testable import Consensus
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import Testing
 import TestSupport
 @testable import Storage

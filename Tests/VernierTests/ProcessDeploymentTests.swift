@@ -1,10 +1,10 @@
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import Logging
-import NetworkTransport
-import Node
+@testable import NetworkTransport
+@testable import Node
 import Testing
-import Transport
+@testable import Transport
 #if canImport(Glibc)
 import Glibc
 @testable import BenchmarkSpec

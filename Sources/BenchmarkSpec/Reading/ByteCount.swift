@@ -1,5 +1,5 @@
 /// Reading and writing sizes in the benchmark file's form: bytes, or a number and a unit (`2MiB`).
-public enum ByteCount {
+enum ByteCount {
     /// The accepted form, quoted in error messages.
     public static let acceptedForm =
         "a non-negative integer of bytes, or a number followed by B, KB, MB, GB, KiB, MiB or GiB (e.g. 2MiB, 512KB)"

@@ -23,7 +23,7 @@ public struct BatchOptions: Sendable, Hashable, Codable {
 }
 
 /// Groups transactions into batches the way Fabric's orderer cuts blocks. Pure: time is an input.
-public struct BlockCutter: Sendable {
+struct BlockCutter: Sendable {
     public let options: BatchOptions
     /// Transactions waiting for the next cut.
     public private(set) var pending: [Transaction] = []
@@ -77,7 +77,7 @@ public struct BlockCutter: Sendable {
 }
 
 /// What a Raft entry of the ordering service carries: a batch and the leader's time when it was cut.
-public struct OrderedBatch: Sendable, Hashable, CanonicalCodable {
+struct OrderedBatch: Sendable, Hashable, CanonicalCodable {
     public var timestampMilliseconds: UInt64
     public var transactions: [Transaction]
 

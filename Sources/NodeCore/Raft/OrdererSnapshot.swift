@@ -9,7 +9,7 @@ public import LedgerCore
 /// `raftIndex` depends only on these (height + 1, parent hash, the later of the batch's and the
 /// parent's time), so an orderer that installs the snapshot forms exactly the blocks of one that
 /// applied every entry.
-public struct OrdererSnapshot: Sendable, Hashable, CanonicalCodable {
+struct OrdererSnapshot: Sendable, Hashable, CanonicalCodable {
     /// The Raft index the position holds at: the snapshot's last included index.
     public var raftIndex: UInt64
     /// The height of the chain head at `raftIndex`.

@@ -1,6 +1,6 @@
 /// A figure of one node's resources over a round: a typed key with its column header and unit.
 /// Its raw value is the identifier the files use.
-public enum NodeResourceFigure: String, CaseIterable, Sendable, Hashable {
+enum NodeResourceFigure: String, CaseIterable, Sendable, Hashable {
     case memoryMean, memoryMax, cpuMean, cpuMax, networkIn, networkOut, diskRead, diskWrite
 
     /// The seed paper's six Fabric columns, in its order.

@@ -144,7 +144,7 @@ public struct Comparison: Sendable {
 }
 
 /// Why two runs could not be compared.
-public enum ComparisonError: Error, Hashable, CustomStringConvertible {
+enum ComparisonError: Error, Hashable, CustomStringConvertible {
     case badThreshold(String)
     case unknownFigure(String)
     case unreadable(path: String, reason: String)

@@ -51,7 +51,7 @@ extension ServiceGoal {
 /// as missed. Its rate becomes a ceiling the search bisects below, so a federation knee under the
 /// driver's ceiling is still found; when the ceiling comes first, the outcome says the driver
 /// limited the search and gives only the rate the federation sustained at least.
-public struct CapacitySearch: Sendable {
+struct CapacitySearch: Sendable {
     public let goal: ServiceGoal
     public let startRate: Double
     public let maximumRate: Double
@@ -146,7 +146,7 @@ public struct CapacitySearch: Sendable {
 }
 
 /// The result of a capacity search.
-public enum CapacityOutcome: Sendable, Hashable {
+enum CapacityOutcome: Sendable, Hashable {
     /// The highest rate that met the goal, and the lowest that did not (nil if the probes ran out first).
     case sustainable(Double, firstMiss: Double?)
     /// The goal held up to the search's maximum rate.

@@ -4,7 +4,7 @@ import BenchmarkSpec
 
 /// `capacity.html`: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
 /// the capacity curve, the latency-vs-rate curve of every size, what saturated first, and every probe.
-public enum CapacityHTML {
+enum CapacityHTML {
     public static func render(_ report: CapacityReport) -> String {
         let plan = report.plan
         var body: [String] = []

@@ -10,7 +10,7 @@ public import Statistics
 /// repetition every figure is the mean over the kind's rounds (mean RAM and CPU, and traffic and
 /// disk bytes per round), except the maxima, which are the highest of any of its rounds; then
 /// each figure has its mean and interval over the repetitions.
-public struct KindResourceTable: Sendable {
+struct KindResourceTable: Sendable {
     /// One node's row.
     public struct Row: Sendable {
         /// The name the paper's tables use (`orderer` for the only orderer).

@@ -131,7 +131,7 @@ public enum SaturatedResource: Sendable, Hashable, Codable {
 }
 
 /// Attributes a probe's limit to a resource. Pure: thresholds and evidence in, a finding out.
-public enum SaturationAnalysis {
+enum SaturationAnalysis {
     /// A node thread at or above this share of one core is saturated.
     public static let nodeCPUBoundPercent = 85.0
     /// The process at or above this share of all cores is saturated.
