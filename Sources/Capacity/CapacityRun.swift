@@ -1,6 +1,6 @@
 import Transport
 import Foundation
-public import Benchmark
+import Benchmark
 public import BenchmarkSpec
 public import Load
 public import Monitor

@@ -2,7 +2,7 @@ public import LedgerCore
 public import Monitor
 public import Node
 public import Transport
-public import Consensus
+import Consensus
 
 /// A running federation the driver loads, whatever runs its nodes: threads in this process
 /// (``InProcessFederation``) or one OS process per node (``ProcessFederation``).

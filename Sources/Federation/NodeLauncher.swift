@@ -1,6 +1,6 @@
 import CVernierSystem
 import Foundation
-public import Transport
+import Transport
 #if canImport(Glibc)
 import Glibc
 #endif

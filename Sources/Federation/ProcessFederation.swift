@@ -4,11 +4,11 @@ public import Node
 public import Transport
 import Foundation
 import Logging
-public import NetworkTransport
+import NetworkTransport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-public import Consensus
+import Consensus
 import NodeProcess
 #endif
 

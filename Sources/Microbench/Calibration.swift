@@ -3,7 +3,7 @@ import Foundation
 import LedgerCore
 import Node
 import Consensus
-public import Storage
+import Storage
 
 /// Measures what bounds a ledger on this machine: signatures, the codec, hashing and durable appends.
 ///

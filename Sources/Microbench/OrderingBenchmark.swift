@@ -1,6 +1,6 @@
 import Foundation
 import LedgerCore
-public import Node
+import Node
 import Consensus
 import Transport
 import Federation

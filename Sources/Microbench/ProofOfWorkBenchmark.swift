@@ -5,7 +5,7 @@ import Node
 import Transport
 import BenchmarkSpec
 import Federation
-public import Storage
+import Storage
 
 /// Measures an in-process proof-of-work network on the real clock: the hash rate of one core, the
 /// block interval's mean and spread over a number of final blocks, and the commit latency of

@@ -4,7 +4,7 @@ public import Node
 public import NetworkTransport
 public import Transport
 import Foundation
-public import Consensus
+import Consensus
 
 /// Everything `vernier node` needs to run one node: written by the driver as JSON, one file per node.
 ///

@@ -1,8 +1,8 @@
 import Foundation
 import LedgerCore
-public import Load
-public import Monitor
-public import Federation
+package import Load
+package import Monitor
+package import Federation
 
 /// What rounds run on: accounts and their nonces, the workloads' prepared facts, and the
 /// federation with its monitor. Runs keep one per network; capacity probes keep one per session.

@@ -1,8 +1,8 @@
 import Foundation
-public import BenchmarkSpec
-public import Load
-public import Monitor
-public import Results
+package import BenchmarkSpec
+package import Load
+import Monitor
+package import Results
 import Federation
 
 /// One round measured on an environment: what the runner recorded, every node's resources and

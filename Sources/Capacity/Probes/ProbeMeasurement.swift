@@ -1,5 +1,5 @@
 public import BenchmarkSpec
-public import Monitor
+import Monitor
 public import Results
 
 /// What one probe measured.

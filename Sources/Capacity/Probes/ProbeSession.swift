@@ -2,10 +2,10 @@ import Transport
 import Foundation
 import Synchronization
 public import Benchmark
-public import BenchmarkSpec
+import BenchmarkSpec
 public import Load
-public import Monitor
-public import Results
+import Monitor
+import Results
 
 /// One federation kept up across the probes of a capacity search: each probe is a fixed-rate
 /// round of the plan's workload, measured with the federation's resources, after which the

@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// The chain position an orderer stands at after applying every Raft entry through `raftIndex`.
 ///

@@ -1,4 +1,4 @@
-public import Statistics
+import Statistics
 
 /// A figure every round reports: a typed key for look-ups, with the column header, unit and
 /// polarity the result files use. Its raw value is the identifier in run.json and repetitions.csv.

@@ -1,4 +1,4 @@
-public import BenchmarkSpec
+import BenchmarkSpec
 public import Load
 public import Statistics
 

@@ -1,5 +1,5 @@
 import BenchmarkSpec
-public import Statistics
+import Statistics
 
 /// One node-resource table per transaction kind, as the seed paper's Fabric tables give them:
 /// peers first (peer0 of every organisation, then peer1 ...), then the orderer; RAM, CPU, network
