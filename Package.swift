@@ -162,7 +162,7 @@ let package = Package(
             dependencies: ["Federation", "BenchmarkSpec", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec"], swiftSettings: strictSwift),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics"], swiftSettings: strictSwift),
         .testTarget(
             name: "BenchmarkTests",
             dependencies: [
