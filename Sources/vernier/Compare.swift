@@ -24,7 +24,11 @@ struct Compare: AsyncParsableCommand {
 
     func validate() throws {
         guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be strictly between 0 and 1") }
-        _ = try Comparison.parseThresholds(threshold)
+        do {
+            _ = try Comparison.parseThresholds(threshold)
+        } catch {
+            throw ValidationError("--threshold: \(error)")
+        }
     }
 
     func run() async throws {

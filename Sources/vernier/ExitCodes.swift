@@ -4,6 +4,8 @@ import NodeProcess
 /// The exit codes of every command, one enum per command family, so that a number means one
 /// thing within a family and its help text lists them all. Across families, 2 is a bad input file
 /// everywhere except `compare`, where it is a regression (CI's convention: `compare` says so).
+/// Every command also exits 64 on bad command-line usage (an unknown option, a value out of
+/// range), as swift-argument-parser does.
 protocol CommandExit: CaseIterable, Sendable {
     /// The number the process exits with.
     var code: Int32 { get }
@@ -109,8 +111,9 @@ extension NodeProcess.Exit: CommandExit {
 
 /// Help text for exit codes.
 enum ExitCodes {
-    /// `Exit codes: 0 done, 1 ..., 130 interrupted.`
+    /// `Exit codes: 0 done, 1 ..., 130 interrupted; 64 bad usage.`
     static func help<Exit: CommandExit>(_ type: Exit.Type) -> String {
-        "Exit codes: " + Exit.allCases.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ") + "."
+        "Exit codes: " + Exit.allCases.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ")
+            + "; \(ExitCode.validationFailure.rawValue) bad command-line usage."
     }
 }

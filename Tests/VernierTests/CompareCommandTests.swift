@@ -39,5 +39,9 @@ struct CompareCommandTests {
         let missing = try ValidateCommandTests.run(["compare", directory.appendingPathComponent("none.json").path, worse])
         #expect(missing.status == 5)
         #expect(missing.standardError.contains("no such file"))
+        // A misspelt figure in --threshold is bad usage, never silently ignored.
+        let misspelt = try ValidateCommandTests.run(["compare", baseline, worse, "--threshold", "throughptu=25%"])
+        #expect(misspelt.status == 64)
+        #expect(misspelt.standardError.contains("no figure is called \"throughptu\""))
     }
 }
