@@ -6,7 +6,8 @@ import Microbench
 struct Calibrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure signing, verification, the codec, hashing and fsync'd block appends on this machine.",
-        discussion: "Each figure is single-core, measured for --seconds. Build with -c release for meaningful numbers.")
+        discussion: "Each figure is single-core, measured for --seconds. Build with -c release for meaningful numbers. "
+            + ExitCodes.help(CheckExit.self))
 
     @Option(help: "Seconds to spend on each measurement.")
     var seconds: Double = 1

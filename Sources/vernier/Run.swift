@@ -76,8 +76,15 @@ struct Run: AsyncParsableCommand {
         }
         interruption.remove()
         if interactive { print("") }
-        let resultsDirectory = try directory ?? ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
-        try ResultsDirectory.write(report, to: resultsDirectory)
+        let resultsDirectory: String
+        do {
+            resultsDirectory = try directory ?? ResultsDirectory.create(root: results, benchmark: configuration.name, runId: runId)
+            try ResultsDirectory.write(report, to: resultsDirectory)
+        } catch {
+            // 1 means the nodes disagreed: a run whose results cannot be written failed.
+            printToStandardError("vernier run: the results could not be written: \(error)")
+            throw RunExit.failed.exitCode
+        }
         ResultsDirectory.markLatest(root: results, benchmark: configuration.name, runId: runId)
         print(ResultTable.render(report))
         print("\nresults: \(resultsDirectory)/run.json")
