@@ -79,7 +79,7 @@ let package = Package(
         // The benchmark file and the capacity plan: models and their strict reading (the only Yams user).
         .target(
             name: "BenchmarkSpec",
-            dependencies: ["Transport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.

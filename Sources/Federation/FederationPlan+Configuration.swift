@@ -30,6 +30,9 @@ extension FederationPlan {
             links: Transport.LinkSettings(latency: network.links.latency, jitter: network.links.jitter,
                                           lossProbability: network.links.loss),
             seed: seed)
+        if settings.flow == .executeOrderValidate, let endorsement = settings.endorsement {
+            enableEndorsement(policy: endorsement.policy, targets: endorsement.targets)
+        }
     }
 
     /// The in-process proof-of-work network a benchmark file describes: `miners` miners and every

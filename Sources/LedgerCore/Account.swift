@@ -94,13 +94,20 @@ public struct SignatureVerifier: Sendable {
         self.capacity = capacity
     }
 
-    /// True when the transaction's signature verifies against its sender key.
+    /// True when the transaction's signature verifies against its sender key (the envelope's
+    /// signature, for an endorsed transaction).
     public mutating func isValid(_ transaction: Transaction) -> Bool {
-        guard transaction.signature.count == SigningAccount.signatureLength,
-              let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: transaction.signature),
-              let key = publicKey(transaction.senderKey)
+        let (digest, signature) = transaction.signedDigest
+        return isValid(signature: signature, of: digest, publicKey: transaction.senderKey)
+    }
+
+    /// True when `signature` is a valid signature of `digest` by the compressed `publicKey`.
+    public mutating func isValid(signature: [UInt8], of digest: Hash256, publicKey: [UInt8]) -> Bool {
+        guard signature.count == SigningAccount.signatureLength,
+              let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
+              let key = self.publicKey(publicKey)
         else { return false }
-        return key.isValidSignature(ecdsa, for: transaction.id.bytes)
+        return key.isValidSignature(ecdsa, for: digest.bytes)
     }
 
     private mutating func publicKey(_ bytes: [UInt8]) -> P256.Signing.PublicKey? {

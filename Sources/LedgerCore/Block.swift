@@ -44,7 +44,7 @@ public enum ConsensusSeal: Sendable, Hashable, CanonicalCodable {
 public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
     public var height: UInt64
     public var previousHash: Hash256
-    /// Merkle root of the transactions' ids (see `MerkleTree`).
+    /// Merkle root of the transactions' leaves (ids, or envelope digests when endorsed; see `MerkleTree`).
     public var merkleRoot: Hash256
     /// Milliseconds since the Unix epoch, set by whoever cut the block; contracts read it as "now".
     public var timestampMilliseconds: UInt64
@@ -133,7 +133,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
     ) {
         let header = BlockHeader(
             height: height, previousHash: previousHash,
-            merkleRoot: MerkleTree.root(of: transactions.map(\.id)),
+            merkleRoot: MerkleTree.root(of: transactions.map(\.merkleLeaf)),
             timestampMilliseconds: timestampMilliseconds,
             transactionCount: UInt32(transactions.count), seal: seal)
         self.init(header: header, transactions: transactions)
@@ -145,7 +145,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
             throw .transactionCountMismatch(height: header.height, header: header.transactionCount,
                                             body: transactions.count)
         }
-        guard MerkleTree.root(of: transactions.map(\.id)) == header.merkleRoot else {
+        guard MerkleTree.root(of: transactions.map(\.merkleLeaf)) == header.merkleRoot else {
             throw .merkleRootMismatch(height: header.height)
         }
     }

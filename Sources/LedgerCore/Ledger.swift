@@ -30,10 +30,14 @@ public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable, Codabl
     public var chainId: String
     /// The account that registers doctors and pharmacies.
     public var regulator: Address
+    /// Execute-order-validate's policy and endorsers; nil for order-execute, where every peer
+    /// executes every ordered call.
+    public var endorsement: EndorsementConfiguration?
 
-    public init(chainId: String, regulator: Address) {
+    public init(chainId: String, regulator: Address, endorsement: EndorsementConfiguration? = nil) {
         self.chainId = chainId
         self.regulator = regulator
+        self.endorsement = endorsement
     }
 
     /// Block 0: no transactions; its seal commits to this configuration.
@@ -45,11 +49,14 @@ public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable, Codabl
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(chainId)
         writer.write(regulator)
+        writer.write(endorsement != nil)
+        if let endorsement { writer.write(endorsement) }
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
         chainId = try reader.readString("genesis.chainId")
         regulator = try reader.read()
+        endorsement = try reader.readBool("genesis.hasEndorsement") ? try reader.read() : nil
     }
 }
 
@@ -59,9 +66,13 @@ public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable, Codabl
 /// every peer. Signature checks may be done beforehand (in parallel) and passed in.
 public struct Ledger: Sendable {
     public let genesis: GenesisConfiguration
-    public private(set) var state: WorldState
-    public private(set) var head: BlockHeader
-    public private(set) var headHash: Hash256
+    public internal(set) var state: WorldState
+    public internal(set) var head: BlockHeader
+    public internal(set) var headHash: Hash256
+    /// Execute-order-validate's rules, from the genesis configuration; nil for order-execute.
+    let endorsementRules: EndorsementRules?
+    /// Every transaction id on the chain, in execute-order-validate (Fabric's duplicate check).
+    var committedIds: Set<Hash256> = []
 
     public init(genesis: GenesisConfiguration) {
         self.genesis = genesis
@@ -69,12 +80,16 @@ public struct Ledger: Sendable {
         head = block.header
         headHash = block.hash
         state = WorldState(genesisHash: block.hash)
+        endorsementRules = genesis.endorsement.map(EndorsementRules.init)
         let (key, value) = ClinicalContract.regulatorEntry(genesis.regulator)
         state.commit(writes: [key: value], height: 0)
     }
 
     /// The height of the last applied block (0 = genesis only).
     public var height: UInt64 { head.height }
+
+    /// True when transactions are endorsed before ordering and validated by read versions.
+    public var isExecuteOrderValidate: Bool { endorsementRules != nil }
 
     /// The nonce the next transaction of `address` must carry.
     public func nextNonce(of address: Address) -> UInt64 {
@@ -93,6 +108,9 @@ public struct Ledger: Sendable {
         try block.verifyLink(to: head, previousHash: headHash)
         precondition(signatureVerdicts == nil || signatureVerdicts!.count == block.transactions.count,
                      "one signature verdict per transaction")
+        if let endorsementRules {
+            return applyEndorsed(block, rules: endorsementRules, signatureVerdicts: signatureVerdicts)
+        }
         var blockWrites: [StateKey: [UInt8]?] = [:]
         var nonces: [Address: UInt64] = [:]
         var codes: [ValidationCode] = []
@@ -158,6 +176,25 @@ public struct Ledger: Sendable {
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Simulates a proposal on the current state without changing it (an endorser's work): the
+    /// versions of the keys it read and the values it would write, at the proposal's time.
+    public func simulate(_ proposal: Transaction, atMilliseconds timestamp: UInt64) -> Result<SimulationResult, ContractError> {
+        let context = ExecutionContext(sender: proposal.sender, transactionId: proposal.id,
+                                       nowMilliseconds: timestamp, height: height + 1)
+        let recorder = ReadRecorder()
+        var view = StateView(base: state, blockWrites: [:], recorder: recorder)
+        let output: ContractOutput
+        do {
+            output = try Self.execute(proposal.call, in: context, state: &view)
+        } catch {
+            return .failure(error)
+        }
+        let readWriteSet = ReadWriteSet(
+            reads: recorder.reads.map { KeyRead(key: $0.key, version: $0.value) },
+            writes: view.writes.map { KeyWrite(key: $0.key, value: $0.value) })
+        return .success(SimulationResult(timestampMilliseconds: timestamp, readWriteSet: readWriteSet, output: output))
     }
 
     static func execute(

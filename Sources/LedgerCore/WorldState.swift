@@ -8,6 +8,12 @@ public struct StateKey: Hashable, Sendable, Comparable {
         self.bytes = bytes
     }
 
+    /// A key from its raw bytes (a decoded read-write set); nothing is checked here.
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The longest key a read-write set may name.
+    public static let maximumLength = 1_024
+
     public static func < (lhs: StateKey, rhs: StateKey) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
@@ -29,13 +35,20 @@ public enum StateNamespace: UInt8, Sendable {
     case dispensation = 19
 }
 
+/// A value in the world state and the version of the transaction that wrote it.
+struct StoredValue: Sendable {
+    var bytes: [UInt8]
+    var version: StateVersion
+}
+
 /// The deterministic key-value state every peer derives from the chain.
 ///
 /// `digest` chains the write set of every block: SHA-256 of the previous digest, the height and
 /// the block's final writes in key order. Two peers agree on it exactly when they applied the same
-/// writes in the same blocks.
+/// writes in the same blocks. Each entry keeps its version (height and index of its writer), which
+/// execute-order-validate checks reads against.
 public struct WorldState: Sendable {
-    private var entries: [StateKey: [UInt8]] = [:]
+    private var entries: [StateKey: StoredValue] = [:]
     /// The digest after the last applied block.
     public private(set) var digest: Hash256
 
@@ -45,13 +58,17 @@ public struct WorldState: Sendable {
     }
 
     /// The value under `key`, if any.
-    public func value(for key: StateKey) -> [UInt8]? { entries[key] }
+    public func value(for key: StateKey) -> [UInt8]? { entries[key]?.bytes }
+
+    /// The version of the value under `key`; nil when the key holds nothing.
+    public func version(of key: StateKey) -> StateVersion? { entries[key]?.version }
 
     /// How many keys hold a value.
     public var count: Int { entries.count }
 
-    /// Applies one block's final writes (nil deletes) and chains the digest.
-    mutating func commit(writes: [StateKey: [UInt8]?], height: UInt64) {
+    /// Applies one block's final writes (nil deletes) and chains the digest; `writers` gives each
+    /// key's writing transaction's index in the block (0 when absent).
+    mutating func commit(writes: [StateKey: [UInt8]?], height: UInt64, writers: [StateKey: UInt32] = [:]) {
         var writer = CanonicalWriter(reservingCapacity: 64 + writes.count * 64)
         writer.write(digest)
         writer.write(height)
@@ -62,7 +79,8 @@ public struct WorldState: Sendable {
             if let value {
                 writer.write(UInt8(1))
                 writer.writeLengthPrefixed(value)
-                entries[key] = value
+                entries[key] = StoredValue(bytes: value,
+                                           version: StateVersion(height: height, transactionIndex: writers[key] ?? 0))
             } else {
                 writer.write(UInt8(0))
                 entries[key] = nil
@@ -72,22 +90,35 @@ public struct WorldState: Sendable {
     }
 }
 
+/// Notes the version of every key a simulation read from the committed state, first read only.
+final class ReadRecorder {
+    private(set) var reads: [StateKey: StateVersion?] = [:]
+
+    func note(_ key: StateKey, version: StateVersion?) {
+        if reads[key] == nil { reads[key] = .some(version) }
+    }
+}
+
 /// A transaction's view of the state: reads see its own writes first; writes stay pending until
-/// the transaction succeeds, so a refused call leaves nothing behind.
+/// the transaction succeeds, so a refused call leaves nothing behind. With a recorder, every read
+/// that reaches the committed state is noted with its version (an endorser's simulation).
 struct StateView {
     private let base: WorldState
     private let blockWrites: [StateKey: [UInt8]?]
+    private let recorder: ReadRecorder?
     /// The writes of this transaction so far (nil deletes).
     public private(set) var writes: [StateKey: [UInt8]?] = [:]
 
-    init(base: WorldState, blockWrites: [StateKey: [UInt8]?]) {
+    init(base: WorldState, blockWrites: [StateKey: [UInt8]?], recorder: ReadRecorder? = nil) {
         self.base = base
         self.blockWrites = blockWrites
+        self.recorder = recorder
     }
 
     public func value(for key: StateKey) -> [UInt8]? {
         if let pending = writes[key] { return pending }
         if let earlier = blockWrites[key] { return earlier }
+        if let recorder { recorder.note(key, version: base.version(of: key)) }
         return base.value(for: key)
     }
 

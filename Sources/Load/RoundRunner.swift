@@ -13,6 +13,8 @@ public enum RecordedOutcome: Sendable, Hashable, Codable {
     /// Refused before ordering.
     case rejected(String)
     case timedOut
+    /// Execute-order-validate: not endorsed, so never ordered (`mismatch`, a contract refusal, `timeout`...).
+    case endorsementFailed(String)
 
     /// The failure class in tables (`invalid:insufficientFunds`, `rejected:overloaded`, `timeout`).
     public var failureClass: String? {
@@ -21,6 +23,7 @@ public enum RecordedOutcome: Sendable, Hashable, Codable {
         case .invalid(let code): "invalid:\(code)"
         case .rejected(let reason): "rejected:\(reason)"
         case .timedOut: "timeout"
+        case .endorsementFailed(let reason): "endorsement:\(reason)"
         }
     }
 }
@@ -203,12 +206,15 @@ public struct RoundRunner: Sendable {
         }
         let transaction = Transaction(signedBy: lease.account, nonce: lease.nonce,
                                       call: generator.call(index: index, account: lease.index))
-        let trace = await target.submit(transaction, account: lease.index, timeout: transactionTimeout)
+        let trace = await target.submit(transaction, signer: lease.account, account: lease.index, timeout: transactionTimeout)
         let result = record(index: index, account: lease.index, intended: intended, trace: trace, since: since)
         // Any outcome but "ordered" (valid, or invalid with an advanced nonce) leaves the nonce unknown.
         let nonceAdvanced: Bool
         switch trace.outcome {
         case .committed(.valid, _), .committed(.contractError, _): nonceAdvanced = true
+        // Execute-order-validate checks ids, not nonce order: a nonce, once signed, is never reused.
+        case .committed(.mvccReadConflict, _), .committed(.endorsementPolicyFailure, _), .committed(.duplicateTxId, _),
+             .endorsementFailed: nonceAdvanced = true
         default: nonceAdvanced = false
         }
         let target = self.target
@@ -224,6 +230,7 @@ public struct RoundRunner: Sendable {
         case .committed(let code, _): outcome = .invalid(Self.codeName(code))
         case .rejected(let reason): outcome = .rejected(String(describing: reason))
         case .timedOut: outcome = .timedOut
+        case .endorsementFailed(let failure): outcome = .endorsementFailed(failure.description)
         }
         return TransactionRecord(index: index, account: account, intendedNanoseconds: intended,
                                  sentNanoseconds: since(trace.sent), acknowledgedNanoseconds: trace.acknowledged.map(since),
@@ -236,6 +243,9 @@ public struct RoundRunner: Sendable {
         case .badSignature: "badSignature"
         case .staleNonce: "staleNonce"
         case .futureNonce: "futureNonce"
+        case .mvccReadConflict: "mvccReadConflict"
+        case .endorsementPolicyFailure: "endorsementPolicyFailure"
+        case .duplicateTxId: "duplicateTxId"
         case .contractError(let error): error.name
         }
     }

@@ -310,7 +310,9 @@ public struct WorkloadGenerator: Sendable {
     private func commit(_ calls: [(SigningAccount, ContractCall)], round: String, target: any BenchmarkTarget) async throws -> [Hash256] {
         guard !calls.isEmpty else { return [] }
         var transactions: [Transaction] = []
+        var signers: [Address: SigningAccount] = [:]
         for (signer, call) in calls {
+            signers[signer.address] = signer
             // Pool accounts sign their own preparation (a patient registering itself) with pool nonces.
             if let poolIndex = context.accounts.index(of: signer.address) {
                 transactions.append(Transaction(signedBy: signer, nonce: context.accounts.reserveNonce(of: poolIndex), call: call))
@@ -330,11 +332,12 @@ public struct WorkloadGenerator: Sendable {
         let outcomes = await withTaskGroup(of: [(Int, TransactionOutcome)].self) { group in
             for (signerIndex, signer) in signerOrder.enumerated() {
                 let positions = bySigner[signer]!
+                let signingAccount = signers[signer]!
                 group.addTask {
                     var results: [(Int, TransactionOutcome)] = []
                     for start in stride(from: 0, to: positions.count, by: 32) {
                         let chunk = Array(positions[start..<min(positions.count, start + 32)])
-                        let traces = await target.submitInOrder(chunk.map { signed[$0] }, account: signerIndex,
+                        let traces = await target.submitInOrder(chunk.map { signed[$0] }, signer: signingAccount, account: signerIndex,
                                                                 timeout: .seconds(120))
                         results += zip(chunk, traces.map(\.outcome)).map { ($0, $1) }
                     }

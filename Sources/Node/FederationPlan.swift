@@ -20,6 +20,8 @@ public struct FederationPlan: Sendable, Codable {
     public var kind: FederationKind
     /// The Raft orderers' settings (unused by the other kinds).
     public var orderer: OrdererOptions
+    /// Which peers a client asks to endorse (execute-order-validate only).
+    public var endorsementTargets: EndorsementTargets = .first
     /// Each node keeps its files in `<directory>/<node name>`.
     public var directory: String
     public var fsync: Bool
@@ -78,7 +80,10 @@ extension FederationPlan {
                                        storage: storage, endpoint: endpoint, seed: seed)
             }
             guard let index = members.peers.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
-            return try PeerNode(index: index, members: members, genesis: genesis, storage: storage, endpoint: endpoint)
+            let endorser = genesis.endorsement == nil ? nil
+                : EndorserIdentity(index: UInt16(index), account: endorsingIdentity(ofPeer: index))
+            return try PeerNode(index: index, members: members, genesis: genesis, storage: storage, endpoint: endpoint,
+                                endorser: endorser)
         case .proofOfWork(let options):
             let everyone = members.orderers + members.peers
             guard let index = everyone.firstIndex(of: address) else { throw FederationPlanError.notAMember(address) }
@@ -107,3 +112,40 @@ enum FederationPlanError: Error, CustomStringConvertible {
     }
 }
 
+
+extension FederationPlan {
+    /// The endorsing key of peer `index`: derived from the plan's seed, so the driver can list
+    /// every endorser's public key in the genesis configuration and each node finds its own.
+    public func endorsingIdentity(ofPeer index: Int) -> SigningAccount {
+        SigningAccount.deterministic(seed: seed ^ 0x656E_646F_7273_6572, index: UInt64(index))
+    }
+
+    /// Switches the plan to execute-order-validate under `policy`: every peer endorses, each listed
+    /// in the genesis configuration with its organisation and key.
+    public mutating func enableEndorsement(policy: EndorsementPolicy, targets: EndorsementTargets) {
+        let endorsers = members.peers.indices.map { index in
+            EndorsementConfiguration.Endorser(organization: members.organization(ofPeer: index),
+                                              publicKey: endorsingIdentity(ofPeer: index).publicKey)
+        }
+        genesis.endorsement = EndorsementConfiguration(policy: policy, endorsers: endorsers)
+        endorsementTargets = targets
+    }
+
+    /// The peers account `account` asks to endorse: for each organisation the policy needs (as
+    /// often as it needs it), its first peers or, spread, the peers from `account mod peers` on.
+    /// Empty in order-execute.
+    public func endorsers(forAccount account: Int) -> [NodeAddress] {
+        guard let endorsement = genesis.endorsement else { return [] }
+        var taken: [String: Int] = [:]
+        var chosen: [NodeAddress] = []
+        for organization in endorsement.policy.targetOrganizations {
+            let peers = members.peers.indices.filter { members.organization(ofPeer: $0) == organization }
+            guard !peers.isEmpty else { continue }
+            let offset = endorsementTargets == .spread ? account % peers.count : 0
+            let position = (offset + taken[organization, default: 0]) % peers.count
+            taken[organization, default: 0] += 1
+            chosen.append(members.peers[peers[position]])
+        }
+        return chosen
+    }
+}

@@ -36,6 +36,11 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
     /// The driver pauses or resumes a proof-of-work miner (to settle the network before comparing
     /// nodes); answered with `statusAnswer`. Other nodes answer and ignore it.
     case pauseMining(requestId: UInt64, paused: Bool)
+    /// Execute-order-validate: a client asks an endorsing peer to simulate a signed proposal at the
+    /// client's time, once the peer has committed `minimumHeight` (0: at once).
+    case endorse(requestId: UInt64, proposal: Transaction, timestampMilliseconds: UInt64, minimumHeight: UInt64)
+    /// The endorsing peer's answer to `endorse`.
+    case endorsement(requestId: UInt64, answer: EndorsementAnswer)
 
     /// Whether a frame carries a driver's request to the node host (status or mining control)
     /// rather than protocol traffic for the node itself; reads only the first two bytes.
@@ -121,6 +126,16 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
             writer.write(UInt8(16))
             writer.write(requestId)
             writer.write(paused)
+        case .endorse(let requestId, let proposal, let timestamp, let minimumHeight):
+            writer.write(UInt8(17))
+            writer.write(requestId)
+            writer.write(proposal)
+            writer.write(timestamp)
+            writer.write(minimumHeight)
+        case .endorsement(let requestId, let answer):
+            writer.write(UInt8(18))
+            writer.write(requestId)
+            writer.write(answer)
         }
     }
 
@@ -146,6 +161,11 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
         case 15: self = .statusAnswer(requestId: try reader.readUInt64("statusAnswer.requestId"), status: try reader.read())
         case 16: self = .pauseMining(requestId: try reader.readUInt64("pauseMining.requestId"),
                                      paused: try reader.readBool("pauseMining.paused"))
+        case 17:
+            self = .endorse(requestId: try reader.readUInt64("endorse.requestId"), proposal: try reader.read(),
+                            timestampMilliseconds: try reader.readUInt64("endorse.timestamp"),
+                            minimumHeight: try reader.readUInt64("endorse.minimumHeight"))
+        case 18: self = .endorsement(requestId: try reader.readUInt64("endorsement.requestId"), answer: try reader.read())
         case let tag: throw .unknownTag(field: "message", tag: tag)
         }
     }

@@ -18,6 +18,9 @@ public struct NodeStorage: Sendable, Hashable {
 
 /// An orderer as a running node: its core, its Raft log and block store, its endpoint, on its own thread.
 ///
+/// In execute-order-validate it checks the client's signature on each submitted envelope, and
+/// nothing else (as Fabric's orderer does), before ordering it as in order-execute.
+///
 /// Every step runs the core's ready loop in the order its contract asks: mirror a compaction
 /// into the Raft log, persist the Raft log (fsync), send Raft messages, forwards and block
 /// fetches, store blocks (fsync), push them to the peers that pull from this orderer, and advance.
@@ -42,6 +45,9 @@ public actor OrdererNode {
     /// The newest blocks, kept so that pushing them to several peers reads no disk.
     private var recentBlocks: [UInt64: Block] = [:]
     var tasks = NodeTasks()
+    /// Execute-order-validate: each submission must be endorsed, and its envelope signature is checked.
+    private let checksEnvelopes: Bool
+    private var envelopeVerifier = SignatureVerifier(capacity: 100_000)
     /// Set when the node stopped, by request or because its storage failed.
     public internal(set) var stopReason: String?
 
@@ -65,6 +71,7 @@ public actor OrdererNode {
                                              options: BlockStoreOptions(fsync: storage.fsync))
         self.raftLog = raftLog
         self.store = store
+        checksEnvelopes = genesis.endorsement != nil
         core = OrdererCore(
             id: members.raftID(ofOrderer: index), voters: members.voters, options: options,
             generator: SeededGenerator(seed: seed).derived(UInt64(index)), storage: raftStorage,
@@ -133,7 +140,14 @@ public actor OrdererNode {
             core.receiveForward(transaction, size: transaction.canonicalBytes.count)
         case .submit(let transaction):
             core.advanceClock(to: WallClock.nowMilliseconds())
-            let outcome = core.submit(transaction, size: frame.bytes.count)
+            let outcome: SubmitOutcome
+            if checksEnvelopes, transaction.execution == nil {
+                outcome = .rejected(.notEndorsed)
+            } else if checksEnvelopes, !envelopeVerifier.isValid(transaction) {
+                outcome = .rejected(.badSignature)
+            } else {
+                outcome = core.submit(transaction, size: frame.bytes.count)
+            }
             endpoint.send(NodeMessage.submitted(transaction: transaction.id, outcome: outcome).frame, to: frame.from)
         case .deliverRequest(let height) where members.raftID(of: frame.from) != nil:
             // Another orderer filling its store: one answer, no subscription.

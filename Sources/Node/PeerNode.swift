@@ -22,6 +22,8 @@ public actor PeerNode {
     private var ordererIndex: Int
     private var lastAnswerMilliseconds: UInt64
     private var commitSubscribers: Set<NodeAddress> = []
+    /// Proposals waiting for this peer to reach the height their client asked for, oldest first.
+    private var waitingProposals: [WaitingProposal] = []
     var tasks = NodeTasks()
     public internal(set) var stopReason: String?
 
@@ -31,17 +33,31 @@ public actor PeerNode {
     public static let failoverMilliseconds: UInt64 = 2_000
     /// The most commit subscribers; more are refused (ignored).
     public static let maximumSubscribers = 64
+    /// The most proposals that wait for a height; more are answered `behind` at once.
+    public static let maximumWaitingProposals = 10_000
+    /// How long a proposal waits for its height before it is answered `behind`.
+    public static let proposalWaitMilliseconds: UInt64 = 5_000
+
+    /// A proposal whose client asked for a height this peer had not committed yet.
+    private struct WaitingProposal {
+        var requestId: UInt64
+        var proposal: Transaction
+        var timestampMilliseconds: UInt64
+        var minimumHeight: UInt64
+        var client: NodeAddress
+        var arrivedMilliseconds: UInt64
+    }
 
     /// Opens (or recovers) the peer's block store and rebuilds its state from it.
     public init(
         index: Int, members: FederationMembers, genesis: GenesisConfiguration, storage: NodeStorage,
-        endpoint: any TransportEndpoint
+        endpoint: any TransportEndpoint, endorser: EndorserIdentity? = nil
     ) throws {
         address = members.peers[index]
         executor = ThreadExecutor(name: members.peers[index].name)
         self.endpoint = endpoint
         self.members = members
-        var core = PeerCore(genesis: genesis)
+        var core = PeerCore(genesis: genesis, endorser: endorser)
         let (store, _) = try BlockStore.open(path: storage.directory + "/blocks", genesis: genesis,
                                              options: BlockStoreOptions(fsync: storage.fsync)) { block throws(BlockStoreError) in
             guard block.header.height > 0 else { return }
@@ -80,6 +96,7 @@ public actor PeerNode {
         requestBlocks()
         while !Task.isCancelled, stopReason == nil {
             try? await Task.sleep(for: .milliseconds(Int64(Self.pollIntervalMilliseconds)))
+            answerWaitingProposals()
             // Compared by addition: the wall clock may step back, and UInt64 must not underflow.
             if WallClock.nowMilliseconds() > lastAnswerMilliseconds + Self.failoverMilliseconds {
                 ordererIndex = (ordererIndex + 1) % members.orderers.count
@@ -102,6 +119,18 @@ public actor PeerNode {
             if commitSubscribers.count < Self.maximumSubscribers { commitSubscribers.insert(frame.from) }
         case .query(let requestId, let transaction):
             endpoint.send(NodeMessage.queryAnswer(requestId: requestId, answer: answer(transaction)).frame, to: frame.from)
+        case .endorse(let requestId, let proposal, let timestamp, let minimumHeight):
+            let waiting = WaitingProposal(requestId: requestId, proposal: proposal, timestampMilliseconds: timestamp,
+                                          minimumHeight: minimumHeight, client: frame.from,
+                                          arrivedMilliseconds: WallClock.nowMilliseconds())
+            if minimumHeight <= core.ledger.height {
+                endorse(waiting)
+            } else if waitingProposals.count < Self.maximumWaitingProposals {
+                waitingProposals.append(waiting)
+            } else {
+                endpoint.send(NodeMessage.endorsement(requestId: requestId, answer: .behind(height: core.ledger.height)).frame,
+                              to: frame.from)
+            }
         default:
             logger.warning("dropped a \(message) a peer does not take, from \(frame.from)")
         }
@@ -132,6 +161,32 @@ public actor PeerNode {
         guard !events.isEmpty else { return }
         let frame = NodeMessage.commits(events).frame
         for subscriber in commitSubscribers.sorted() { endpoint.send(frame, to: subscriber) }
+        answerWaitingProposals()
+    }
+
+    private func endorse(_ waiting: WaitingProposal) {
+        let answer = core.endorse(waiting.proposal, timestampMilliseconds: waiting.timestampMilliseconds)
+        endpoint.send(NodeMessage.endorsement(requestId: waiting.requestId, answer: answer).frame, to: waiting.client)
+    }
+
+    /// Endorses the waiting proposals whose height is reached; those that waited too long are
+    /// answered `behind`.
+    private func answerWaitingProposals() {
+        guard !waitingProposals.isEmpty else { return }
+        let now = WallClock.nowMilliseconds()
+        let height = core.ledger.height
+        var stillWaiting: [WaitingProposal] = []
+        for waiting in waitingProposals {
+            if waiting.minimumHeight <= height {
+                endorse(waiting)
+            } else if now > waiting.arrivedMilliseconds + Self.proposalWaitMilliseconds {
+                endpoint.send(NodeMessage.endorsement(requestId: waiting.requestId, answer: .behind(height: height)).frame,
+                              to: waiting.client)
+            } else {
+                stillWaiting.append(waiting)
+            }
+        }
+        waitingProposals = stillWaiting
     }
 
     private func answer(_ query: Transaction) -> QueryAnswer {

@@ -503,7 +503,7 @@ final class Simulator {
                     if healedAtMilliseconds != nil { clients[index].committedAfterHeal += 1 }
                 case .staleNonce(let expected), .futureNonce(let expected):
                     clients[index].nonce = expected
-                case .badSignature:
+                case .badSignature, .mvccReadConflict, .endorsementPolicyFailure, .duplicateTxId:
                     break
                 }
             }

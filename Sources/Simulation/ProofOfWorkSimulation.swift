@@ -420,7 +420,7 @@ final class ProofOfWorkSimulator {
             }
             for (transaction, code) in zip(block.transactions, codes) {
                 switch code {
-                case .badSignature, .staleNonce, .futureNonce:
+                case .badSignature, .staleNonce, .futureNonce, .mvccReadConflict, .endorsementPolicyFailure, .duplicateTxId:
                     throw fail("blocks hold only includable transactions", "\(transaction.id.short) at \(block.header.height): \(code)")
                 case .valid, .contractError:
                     break

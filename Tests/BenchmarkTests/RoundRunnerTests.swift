@@ -15,7 +15,7 @@ import Testing
 struct SlowTarget: BenchmarkTarget {
     let delay: Duration
 
-    func submit(_ transaction: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
+    func submit(_ transaction: Transaction, signer: SigningAccount, account: Int, timeout: Duration) async -> TransactionTrace {
         let clock = ContinuousClock()
         let sent = clock.now
         try? await Task.sleep(for: delay)
@@ -23,14 +23,14 @@ struct SlowTarget: BenchmarkTarget {
     }
 
     func query(_ signedCall: Transaction, account: Int, timeout: Duration) async -> TransactionTrace {
-        await submit(signedCall, account: account, timeout: timeout)
+        await submit(signedCall, signer: SigningAccount.deterministic(seed: 0, index: 0), account: account, timeout: timeout)
     }
 
     func nextNonce(of address: Address) async -> UInt64? { nil }
 
-    func submitInOrder(_ transactions: [Transaction], account: Int, timeout: Duration) async -> [TransactionTrace] {
+    func submitInOrder(_ transactions: [Transaction], signer: SigningAccount, account: Int, timeout: Duration) async -> [TransactionTrace] {
         var traces: [TransactionTrace] = []
-        for transaction in transactions { traces.append(await submit(transaction, account: account, timeout: timeout)) }
+        for transaction in transactions { traces.append(await submit(transaction, signer: signer, account: account, timeout: timeout)) }
         return traces
     }
 }

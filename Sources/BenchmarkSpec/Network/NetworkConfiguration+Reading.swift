@@ -13,8 +13,9 @@ extension NetworkConfiguration {
         let organizations: [Organization]?
         switch consensusName {
         case "raft":
-            consensus = mapping.read("raft", default: RaftSettings(), RaftSettings.read).map(ConsensusConfiguration.raft)
             organizations = mapping.read("organizations", readOrganizations)
+            consensus = mapping.read("raft", default: RaftSettings()) { RaftSettings.read($0, organizations: organizations) }
+                .map(ConsensusConfiguration.raft)
             rejectSection("pow", of: mapping, consensus: "raft")
         case "pow":
             consensus = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
@@ -30,7 +31,7 @@ extension NetworkConfiguration {
             // The consensus is unknown or missing (already reported): still check what can be checked.
             consensus = nil
             organizations = mapping.read("organizations", default: [], readOrganizations)
-            _ = mapping.read("raft", default: RaftSettings(), RaftSettings.read)
+            _ = mapping.read("raft", default: RaftSettings()) { RaftSettings.read($0, organizations: nil) }
             _ = mapping.read("pow", default: ProofOfWorkSettings(), ProofOfWorkSettings.read)
         }
         let links = mapping.read("links", default: LinkConfiguration(), LinkConfiguration.read)

@@ -1,5 +1,11 @@
+public import LedgerCore
+
 /// Settings of a Raft ordering service.
 public struct RaftSettings: Sendable, Hashable, Encodable {
+    /// Order-execute (the default) or Fabric's execute-order-validate.
+    public var flow: TransactionFlow
+    /// The endorsement policy and targets; set exactly when the flow is execute-order-validate.
+    public var endorsement: EndorsementSettings?
     /// The number of orderers, 1 to 9.
     public var orderers: Int
     /// When the leader cuts a block.
@@ -17,12 +23,40 @@ public struct RaftSettings: Sendable, Hashable, Encodable {
         batchSize: BatchSize = BatchSize(),
         batchTimeout: Duration = .milliseconds(250),
         electionTimeout: Duration = .seconds(1),
-        heartbeatInterval: Duration = .milliseconds(100)
+        heartbeatInterval: Duration = .milliseconds(100),
+        flow: TransactionFlow = .orderExecute,
+        endorsement: EndorsementSettings? = nil
     ) {
+        self.flow = flow
+        self.endorsement = endorsement
         self.orderers = orderers
         self.batchSize = batchSize
         self.batchTimeout = batchTimeout
         self.electionTimeout = electionTimeout
         self.heartbeatInterval = heartbeatInterval
+    }
+}
+
+/// Execute-order-validate's settings: which organisations must endorse, and which of their peers
+/// a client asks.
+public struct EndorsementSettings: Sendable, Hashable, Encodable {
+    public var policy: EndorsementPolicy
+    public var targets: EndorsementTargets
+
+    /// Fabric's default policy for a chaincode without one: a majority of the organisations.
+    public static let defaultPolicyText = "MAJORITY"
+
+    public init(policy: EndorsementPolicy, targets: EndorsementTargets = .first) {
+        self.policy = policy
+        self.targets = targets
+    }
+
+    private enum CodingKeys: String, CodingKey { case policy, targets }
+
+    /// Written with the policy in Fabric's syntax.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(policy.description, forKey: .policy)
+        try container.encode(targets, forKey: .targets)
     }
 }

@@ -18,9 +18,12 @@ public final class FederationClient: Sendable {
         /// The peer whose event counts for each awaited transaction.
         var listeningPeer: [Hash256: NodeAddress] = [:]
         var answers = PromiseTable<UInt64, QueryAnswer>()
+        var endorsements = PromiseTable<UInt64, EndorsementAnswer>()
         var statuses = PromiseTable<UInt64, NodeStatus>()
         var nextQueryId: UInt64 = 1
         var stopped = false
+        /// The highest height of any commit event this client received.
+        var highestCommittedHeight: UInt64 = 0
     }
 
     /// The most transactions and queries awaited at once; more are refused as overloaded.
@@ -47,6 +50,10 @@ public final class FederationClient: Sendable {
         state.withLock { $0.stopped = true }
         expire(at: clock.now.advanced(by: .seconds(1_000_000)))
     }
+
+    /// The highest block height any commit event reported to this client: what a later proposal
+    /// can ask its endorsers to have reached, to see everything this client saw committed.
+    public var highestCommittedHeight: UInt64 { state.withLock { $0.highestCommittedHeight } }
 
     /// Asks peers to send this client their commit events.
     public func subscribe(to peers: [NodeAddress]) {
@@ -94,6 +101,91 @@ public final class FederationClient: Sendable {
         }
         return TransactionTrace(id: id, sent: sent, acknowledged: acknowledged, finished: finished,
                                 outcome: .committed(event.code, height: event.height))
+    }
+
+    /// Execute-order-validate: asks `endorsers` to simulate the signed `proposal`, checks that
+    /// every endorsement came and that they agree, has `signer` (the proposal's sender) sign the
+    /// envelope, then submits it to `orderer` and awaits its commit event from `peer`, as
+    /// `submit` does. The whole life, from the proposal on, is bounded by `timeout`.
+    ///
+    /// - Parameter minimumHeight: endorsers simulate only once they have committed this height
+    ///   (a client's own earlier commits), 0 for at once.
+    public func endorseAndSubmit(_ proposal: Transaction, signer: SigningAccount, endorsers: [NodeAddress],
+                                 to orderer: NodeAddress, listeningTo peer: NodeAddress, timeout: Duration,
+                                 minimumHeight: UInt64 = 0) async -> TransactionTrace {
+        let id = proposal.id
+        let sent = clock.now
+        let deadline = sent.advanced(by: timeout)
+        let requestIds = state.withLock { state -> [UInt64]? in
+            guard state.endorsements.count + endorsers.count <= maximumInFlight, !state.stopped else { return nil }
+            return endorsers.map { _ in
+                let requestId = state.nextQueryId
+                state.nextQueryId += 1
+                _ = state.endorsements.register(requestId, deadline: deadline)
+                return requestId
+            }
+        }
+        guard let requestIds else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now, outcome: .rejected(.overloaded))
+        }
+        let timestamp = WallClock.nowMilliseconds()
+        for (endorser, requestId) in zip(endorsers, requestIds) {
+            endpoint.send(NodeMessage.endorse(requestId: requestId, proposal: proposal, timestampMilliseconds: timestamp,
+                                              minimumHeight: minimumHeight).frame, to: endorser)
+        }
+        var answers: [EndorsementAnswer?] = []
+        for requestId in requestIds { answers.append(await wait(for: requestId, in: \.endorsements)) }
+        let failure: EndorsementFailure?
+        var result: SimulationResult?
+        var endorsements: [Endorsement] = []
+        switch Self.agreement(of: answers) {
+        case .success(let agreed):
+            (result, endorsements, failure) = (agreed.result, agreed.endorsements, nil)
+        case .failure(let reason):
+            failure = reason
+        }
+        guard let result, failure == nil else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now,
+                                    outcome: .endorsementFailed(failure ?? .mismatch))
+        }
+        let envelope = Transaction(endorsing: proposal, signedBy: signer, result: result, endorsements: endorsements)
+        let registered = state.withLock { state -> Bool in
+            guard state.commits.count < maximumInFlight, !state.stopped,
+                  state.commits.register(id, deadline: deadline) else { return false }
+            _ = state.acknowledgements.register(id, deadline: deadline)
+            state.listeningPeer[id] = peer
+            return true
+        }
+        guard registered else {
+            return TransactionTrace(id: id, sent: sent, acknowledged: nil, finished: clock.now, outcome: .rejected(.overloaded))
+        }
+        endpoint.send(NodeMessage.submit(envelope).frame, to: orderer)
+        return await awaitOutcome(of: id, sent: sent)
+    }
+
+    /// The endorsements of one result, or why there are none: a missing answer is a timeout, a
+    /// refusal is the first refusal, and two different results are a mismatch.
+    static func agreement(
+        of answers: [EndorsementAnswer?]
+    ) -> Result<(result: SimulationResult, endorsements: [Endorsement]), EndorsementFailure> {
+        var agreed: SimulationResult?
+        var endorsements: [Endorsement] = []
+        for answer in answers {
+            switch answer {
+            case nil: return .failure(.timedOut)
+            case .refused(let error): return .failure(.refused(error))
+            case .badSignature: return .failure(.badSignature)
+            case .duplicateTxId: return .failure(.duplicateTxId)
+            case .notAnEndorser: return .failure(.notAnEndorser)
+            case .behind: return .failure(.behind)
+            case .endorsed(let result, let endorsement):
+                if let agreed, agreed != result { return .failure(.mismatch) }
+                agreed = result
+                endorsements.append(endorsement)
+            }
+        }
+        guard let agreed else { return .failure(.notAnEndorser) }
+        return .success((agreed, endorsements))
     }
 
     /// Sends transactions to `orderer` in the given order (one sender's consecutive nonces arrive in
@@ -189,7 +281,10 @@ public final class FederationClient: Sendable {
             case .commits(let events):
                 var implied: [CheckedContinuation<SubmitOutcome?, Never>] = []
                 let ready = state.withLock { state in
-                    events.compactMap { event -> (CheckedContinuation<CommitEvent?, Never>, CommitEvent)? in
+                    if let highest = events.map(\.height).max() {
+                        state.highestCommittedHeight = max(state.highestCommittedHeight, highest)
+                    }
+                    return events.compactMap { event -> (CheckedContinuation<CommitEvent?, Never>, CommitEvent)? in
                         guard state.listeningPeer[event.transaction] == frame.from else { return nil }
                         // An event may beat the acknowledgement: the acknowledgement is then implied,
                         // and a submitter already waiting for it must be resumed, not dropped.
@@ -201,6 +296,8 @@ public final class FederationClient: Sendable {
                 }
                 for continuation in implied { continuation.resume(returning: .accepted) }
                 for (continuation, event) in ready { continuation.resume(returning: event) }
+            case .endorsement(let requestId, let answer):
+                state.withLock { $0.endorsements.resolve(requestId, with: answer) }?.resume(returning: answer)
             case .queryAnswer(let requestId, let answer):
                 state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)
             case .statusAnswer(let requestId, let status):
@@ -219,10 +316,11 @@ public final class FederationClient: Sendable {
     }
 
     private func expire(at now: ContinuousClock.Instant) {
-        let (acknowledgements, commits, answers, statuses) = state.withLock { state in
+        let (acknowledgements, commits, answers, statuses, endorsements) = state.withLock { state in
             (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now),
-             state.statuses.expire(at: now))
+             state.statuses.expire(at: now), state.endorsements.expire(at: now))
         }
+        for continuation in endorsements { continuation.resume(returning: nil) }
         for continuation in statuses { continuation.resume(returning: nil) }
         for continuation in acknowledgements { continuation.resume(returning: nil) }
         for continuation in commits { continuation.resume(returning: nil) }

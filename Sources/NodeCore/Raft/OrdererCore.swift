@@ -62,6 +62,8 @@ public enum SubmitRejection: UInt8, Sendable, Hashable, CanonicalByteEnum {
     case nonceConflict = 6
     /// Refused by the ledger's rules before ordering (the store node validates on arrival).
     case invalid = 7
+    /// Execute-order-validate: a transaction without endorsements cannot be ordered.
+    case notEndorsed = 8
 
     public static let fieldName = "submitRejection"
 }

@@ -25,15 +25,53 @@ public struct CommitEvent: Sendable, Hashable {
     }
 }
 
+/// A peer's endorsing identity: its position in the genesis endorser list and its key.
+public struct EndorserIdentity: Sendable {
+    public var index: UInt16
+    public var account: SigningAccount
+
+    public init(index: UInt16, account: SigningAccount) {
+        self.index = index
+        self.account = account
+    }
+}
+
 /// A validating peer as a value: it checks each delivered block's transactions (signature, nonce,
-/// contract) and applies them to its world state. Persistence and events are its shell's job.
+/// contract; or, in execute-order-validate, endorsements and read versions) and applies them to
+/// its world state; an endorsing peer also simulates proposals. Persistence and events are its
+/// shell's job.
 public struct PeerCore: Sendable {
     public private(set) var ledger: Ledger
     private var verifier: SignatureVerifier
+    /// Set when this peer endorses: the genesis configuration lists its key at its index.
+    public let endorser: EndorserIdentity?
 
-    public init(genesis: GenesisConfiguration, verifierCapacity: Int = 100_000) {
+    public init(genesis: GenesisConfiguration, endorser: EndorserIdentity? = nil, verifierCapacity: Int = 100_000) {
         ledger = Ledger(genesis: genesis)
         verifier = SignatureVerifier(capacity: verifierCapacity)
+        // An identity the genesis does not list at its index could only sign endorsements every
+        // committing peer refuses: the peer does not endorse at all.
+        if let endorser, let endorsers = genesis.endorsement?.endorsers, Int(endorser.index) < endorsers.count,
+           endorsers[Int(endorser.index)].publicKey == endorser.account.publicKey {
+            self.endorser = endorser
+        } else {
+            self.endorser = nil
+        }
+    }
+
+    /// Simulates a proposal on this peer's state and signs the result (Fabric's endorsement):
+    /// the proposal's signature must verify, and the contract must accept the call.
+    public mutating func endorse(_ proposal: Transaction, timestampMilliseconds: UInt64) -> EndorsementAnswer {
+        guard let endorser, ledger.isExecuteOrderValidate else { return .notAnEndorser }
+        guard proposal.execution == nil, verifier.isValid(proposal) else { return .badSignature }
+        guard !ledger.hasCommitted(proposal.id) else { return .duplicateTxId }
+        switch ledger.simulate(proposal, atMilliseconds: timestampMilliseconds) {
+        case .failure(let error):
+            return .refused(error)
+        case .success(let result):
+            let signature = endorser.account.sign(result.responseDigest(for: proposal.id))
+            return .endorsed(result, Endorsement(endorserIndex: endorser.index, signature: signature))
+        }
     }
 
     /// The height of the next block this peer needs.

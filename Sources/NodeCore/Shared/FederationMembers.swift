@@ -22,6 +22,13 @@ public struct FederationMembers: Sendable, Hashable, Codable {
         }
     }
 
+    /// The organisation of peer `index`: its name after `peer<j>.`.
+    public func organization(ofPeer index: Int) -> String {
+        let name = peers[index].name
+        guard let dot = name.firstIndex(of: ".") else { return name }
+        return String(name[name.index(after: dot)...])
+    }
+
     /// The Raft id of the orderer at `index` (ids start at 1).
     public func raftID(ofOrderer index: Int) -> Raft.NodeID { Raft.NodeID(UInt64(index + 1)) }
 
