@@ -50,7 +50,7 @@ struct ClosedLoopLoad {
                 nonce = expected
             case .committed:
                 nonce += 1
-            case .rejected, .timedOut:
+            case .rejected, .timedOut, .endorsementFailed:
                 route += 1
                 nonce = await federation.nextNonce(of: account.address) ?? nonce
             }
