@@ -164,6 +164,38 @@ struct ValidConfigurationTests {
         )))
     }
 
+    @Test("execute-order-validate takes Fabric's defaults: a majority, each organisation's first peer")
+    func executeOrderValidateDefaults() throws {
+        let configuration = try BenchmarkConfiguration(
+            yaml: Self.network("consensus: raft\n  raft: { flow: execute-order-validate }"), fileName: "eov.yaml")
+        guard case .raft(let raft) = configuration.network.consensus else {
+            Issue.record("not raft")
+            return
+        }
+        #expect(raft.flow == .executeOrderValidate)
+        #expect(raft.endorsement?.targets == .first)
+        #expect(raft.endorsement?.policy.description == "OutOf(2, 'org1.member', 'org2.member')")
+        #expect(raft.endorsement?.policy.isSatisfied(byOrganizations: ["org1"]) == false)
+    }
+
+    @Test("an endorsement policy and targets are read as given")
+    func endorsementAsGiven() throws {
+        let configuration = try BenchmarkConfiguration(yaml: Self.network("""
+            consensus: raft
+              raft:
+                flow: execute-order-validate
+                endorsement: { policy: "OR('Org1MSP.peer', AND('org2.member', 'org2.member'))", targets: spread }
+            """), fileName: "eov.yaml")
+        guard case .raft(let raft) = configuration.network.consensus else {
+            Issue.record("not raft")
+            return
+        }
+        #expect(raft.endorsement?.targets == .spread)
+        #expect(raft.endorsement?.policy == .or([.member(organization: "org1"),
+                                                 .and([.member(organization: "org2"), .member(organization: "org2")])]))
+        #expect(RaftSettings().flow == .orderExecute && RaftSettings().endorsement == nil)
+    }
+
     @Test("proof-of-work defaults")
     func proofOfWorkDefaults() throws {
         let configuration = try BenchmarkConfiguration(yaml: Self.network("consensus: pow"), fileName: "pow.yaml")

@@ -297,6 +297,40 @@ struct ProcessRunCommandTests {
         #expect(Self.nodeProcesses(mentioning: "vernier-\(runId)/").isEmpty)
     }
 
+    /// Execute-order-validate runs end to end as processes: endorsements travel over the same
+    /// authenticated links, every peer agrees on one state, queries are never ordered, and
+    /// transfers among ten accounts at a high rate show MVCC conflicts as their own failure class.
+    @Test func executeOrderValidateRunsAsProcesses() throws {
+        let directory = try ProcessDeploymentTests.scratch("run-eov")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let consensus = """
+            consensus: raft
+              raft: { orderers: 1, flow: execute-order-validate, endorsement: { policy: "OutOf(2, 'org1.member', 'org1.member')" } }
+            """
+        let roundsText = Self.openAndQuery + """
+
+              - label: transfer
+                txNumber: 150
+                rateControl: { type: fixed-rate, opts: { tps: 150 } }
+                workload: { module: simple/transfer, arguments: { numberOfAccounts: 10, moneyToTransfer: 1 } }
+            """
+        let file = try Self.benchmark(name: "processes-eov", consensus: consensus, rounds: roundsText, directory: directory)
+        let run = try ValidateCommandTests.run(["run", file, "--results", directory + "/Results"])
+        let runDirectory = directory + "/Results/processes-eov/latest"
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runDirectory + "/run.json"))) as? [String: Any]
+        let repetition = try #require((report?["repetitions"] as? [[String: Any]])?.first)
+        #expect(repetition["consistent"] as? Bool == true, "\(run.standardOutput)")
+        let rounds = try #require(repetition["rounds"] as? [[String: Any]])
+        var failures: [String: [String: Int]] = [:]
+        for round in rounds { failures[round["label"] as? String ?? ""] = round["failures"] as? [String: Int] ?? [:] }
+        #expect(failures["open"] == [:], "\(run.standardOutput)")
+        #expect(failures["query"] == [:], "\(run.standardOutput)")
+        #expect((failures["transfer"]?["invalid:mvccReadConflict"] ?? 0) > 0, "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("invalid:mvccReadConflict"))
+        // Conflicts are failures of the round, not of the run: the exit code is the run's success.
+        #expect(run.status == 0, "\(run.standardOutput)\n\(run.standardError)")
+    }
+
     /// A driver killed with SIGKILL cannot stop its nodes; they stop themselves.
     @Test func nodesDieWithAKilledDriver() async throws {
         let directory = try ProcessDeploymentTests.scratch("driver-kill")
