@@ -32,6 +32,22 @@ public struct Calibration: Sendable {
         self.blockTransactions = blockTransactions
     }
 
+    /// P-256 verifications per second on one core with the key decoded once, as peers verify, over
+    /// about half a second: the unit of the signature limit `bench-ordering` compares against.
+    public static func verificationRate() -> Double {
+        let account = SigningAccount.deterministic(seed: 1, index: 0)
+        let transaction = Transaction(signedBy: account, nonce: 0, call: .simple(.open(account: "calibration", money: 1)))
+        var verifier = SignatureVerifier()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        while count < 100 || clock.now - start < .milliseconds(500) {
+            for _ in 0..<16 { precondition(verifier.isValid(transaction)) }
+            count += 16
+        }
+        return Double(count) / (clock.now - start).inSeconds
+    }
+
     /// Runs every measurement in turn.
     public func run() throws -> [Measurement] {
         let account = SigningAccount.deterministic(seed: 1, index: 0)

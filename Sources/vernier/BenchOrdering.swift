@@ -3,6 +3,7 @@ import Foundation
 import Node
 import Microbench
 import NodeCore
+import LedgerCore
 
 /// `vernier bench-ordering`: the sustained commit rate and latency of an in-process Raft federation.
 struct BenchOrdering: AsyncParsableCommand {
@@ -20,6 +21,9 @@ struct BenchOrdering: AsyncParsableCommand {
     @Option(help: "Batch size (Fabric's maxMessageCount).") var maxMessageCount = 500
     @Option(help: "Batch timeout in milliseconds.") var batchTimeoutMilliseconds: UInt64 = 250
     @Flag(help: "Turn fsync off (for experiments; durability is lost).") var noFsync = false
+    @Option(name: .customLong("flow"), help: "order-execute, or execute-order-validate (Fabric's flow).")
+    var flowName = TransactionFlow.orderExecute.rawValue
+    @Option(help: "The endorsement policy in execute-order-validate, in Fabric's language.") var policy = "MAJORITY"
     @OptionGroup var scratch: ScratchDirectoryOptions
 
     func validate() throws {
@@ -29,10 +33,16 @@ struct BenchOrdering: AsyncParsableCommand {
         guard accounts >= 1, transactionsPerAccount >= 1, accounts * transactionsPerAccount <= 2_000_000 else {
             throw ValidationError("--accounts and --transactions-per-account must be positive, at most 2,000,000 in all")
         }
+        guard TransactionFlow(rawValue: flowName) != nil else {
+            throw ValidationError("--flow is order-execute or execute-order-validate, not '\(flowName)'")
+        }
         guard maxMessageCount >= 1, batchTimeoutMilliseconds >= 1 else {
             throw ValidationError("--max-message-count and --batch-timeout-milliseconds must be positive")
         }
     }
+
+    /// The flow `--flow` names (checked in `validate()`).
+    var flow: TransactionFlow { TransactionFlow(rawValue: flowName) ?? .orderExecute }
 
     func run() async throws {
         try await scratch.withScratchDirectory(prefix: "vernier-bench") { runDirectory in
@@ -44,17 +54,29 @@ struct BenchOrdering: AsyncParsableCommand {
             benchmark.transactionsPerAccount = transactionsPerAccount
             benchmark.batch = BatchOptions(maxMessageCount: maxMessageCount, batchTimeoutMilliseconds: batchTimeoutMilliseconds)
             benchmark.fsync = !noFsync
+            benchmark.flow = flow
+            benchmark.policy = policy
             #if DEBUG
             print("note: debug build; use `swift run -c release vernier bench-ordering` for figures worth keeping.")
             #endif
             print("\(orderers) orderer(s), \(organizations) x \(peers) peers, \(accounts) accounts x \(transactionsPerAccount) tx, "
-                  + "batch \(maxMessageCount) / \(batchTimeoutMilliseconds) ms, fsync \(noFsync ? "OFF" : "on")")
+                  + "batch \(maxMessageCount) / \(batchTimeoutMilliseconds) ms, fsync \(noFsync ? "OFF" : "on"), \(flow.rawValue)"
+                  + (flow == .executeOrderValidate ? ", policy \(policy)" : ""))
+            let verifyRate = Calibration.verificationRate()
             let result = try await benchmark.run()
             print(String(format: "committed %d of %d in %.2f s; steady rate %.0f tx/s; chain height %d; peers agree: %@",
                          result.transactions - result.failed, result.transactions, result.seconds,
                          result.steadyTransactionsPerSecond, result.chainHeight, result.peersAgree ? "yes" : "NO"))
             print("submit-to-commit latency: " + result.latencyMilliseconds.map { String(format: "%@ %.1f ms", $0.label, $0.value) }
                 .joined(separator: ", "))
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let limit = Double(cores) * verifyRate / Double(result.verificationsPerTransaction)
+            print(String(format: "signature limit: %d cores x %.0f verifications/s (key cached, measured now) / %d per transaction "
+                         + "= %.0f tx/s; steady rate is %.0f%% of it", cores, verifyRate, result.verificationsPerTransaction,
+                         limit, 100 * result.steadyTransactionsPerSecond / limit))
+            if !result.failures.isEmpty {
+                print("failures: " + result.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
             if !result.peersAgree || result.failed > 0 { throw CheckExit.broken.exitCode }
         }
     }
