@@ -1,6 +1,6 @@
 import Transport
 import Consensus
-import LedgerCore
+public import LedgerCore
 public import NodeCore
 
 /// The shape and faults of one simulated run of a Raft federation.
@@ -26,7 +26,7 @@ public struct SimulationOptions: Sendable, Hashable {
                                     absoluteMaxBytes: 1_048_576, batchTimeoutMilliseconds: 100)
     /// A client resynchronises and resends after waiting this long for a commit event.
     public var clientTimeoutMilliseconds: UInt64 = 2_500
-    /// Nonces each account may use; bounds the presigned transaction pool.
+    /// Nonces each account may use in order-execute; bounds the presigned transaction pool.
     public var noncesPerAccount = 48
     /// Applied entries an orderer keeps after compacting; small, so lagging orderers need snapshots.
     public var compactionRetainedEntries = 2
@@ -37,7 +37,38 @@ public struct SimulationOptions: Sendable, Hashable {
     /// How long a fetching orderer waits for progress before asking another orderer.
     public var fetchRetryMilliseconds: UInt64 = 400
 
+    /// How a transaction runs: ordered then executed, or (Fabric's flow) endorsed, ordered, then validated.
+    public var flow: TransactionFlow = .orderExecute
+    /// Execute-order-validate: the organisations the peers split into; peer i is in "org\(i % organizations + 1)".
+    public var organizations = 2
+    /// Execute-order-validate: the endorsement policy; nil for AND of every organisation's member.
+    public var endorsementPolicy: EndorsementPolicy? = nil
+    /// Execute-order-validate: the accounts every client transfers among, so that endorsed reads go stale.
+    public var sharedAccounts = 3
+    /// Execute-order-validate: proposals each client may make (each attempt uses a nonce); bounds its pool.
+    public var proposalsPerAccount = 128
+    /// Execute-order-validate: a client gives up on a proposal whose endorsements are not all in by then.
+    public var endorsementTimeoutMilliseconds: UInt64 = 400
+    /// Execute-order-validate: how often a client resends the same envelope after `clientTimeoutMilliseconds`.
+    public var envelopeResends = 2
+
     public init() {}
+
+    /// The organisation names of execute-order-validate: "org1", "org2", ...
+    public var organizationNames: [String] { (0..<max(organizations, 0)).map { "org\($0 + 1)" } }
+
+    /// The organisation peer `index` belongs to.
+    public func organization(ofPeer index: Int) -> String { "org\(index % max(organizations, 1) + 1)" }
+
+    /// The policy in force: the one set, or AND of every organisation's member.
+    public var effectivePolicy: EndorsementPolicy {
+        endorsementPolicy ?? .and(organizationNames.map { .member(organization: $0) })
+    }
+
+    /// The nonces a client may use: one per committed transaction, or one per proposal in execute-order-validate.
+    var clientNonceLimit: UInt64 {
+        UInt64(max(flow == .orderExecute ? noncesPerAccount : proposalsPerAccount, 0))
+    }
 }
 
 /// What a run that kept every invariant did.
@@ -63,6 +94,22 @@ public struct SimulationReport: Sendable, Hashable {
     public var restartsBehindSnapshot: Int
     /// The most entries any orderer's durable Raft log held after a step.
     public var maximumRaftLogEntries: Int
+    /// Transactions valid in the final chain.
+    public var validTransactions = 0
+    /// Execute-order-validate: transactions in the final chain invalid because a read went stale.
+    public var mvccReadConflicts = 0
+    /// Execute-order-validate: transactions in the final chain invalid because their id came earlier.
+    public var duplicateTxIds = 0
+    /// Execute-order-validate: transactions in the final chain whose endorsements fail the policy.
+    public var endorsementPolicyFailures = 0
+    /// Execute-order-validate: proposals given up because the endorsers' results differed.
+    public var endorsementMismatches = 0
+    /// Execute-order-validate: proposals given up because an endorser refused (the contract, a duplicate id).
+    public var endorsementRefusals = 0
+    /// Execute-order-validate: proposals given up because an endorsement did not come in time.
+    public var endorsementTimeouts = 0
+    /// Execute-order-validate: envelopes resent unchanged after a client's timeout.
+    public var envelopeResends = 0
 }
 
 /// A broken invariant, with the seed that replays it.
@@ -89,6 +136,13 @@ public struct SimulationFailure: Error, Sendable, Hashable, CustomStringConverti
 /// every node converges. Orderers compact their Raft logs, so one that lags installs a snapshot
 /// and fetches the blocks it lacks from the others; at the end every orderer's block store is
 /// contiguous and identical.
+///
+/// In execute-order-validate (`SimulationOptions.flow`) every peer endorses for its organisation;
+/// clients send proposals to endorsers over the same faulty network, give up on a refusal, a
+/// mismatch or a missing answer, sign the agreed envelope and submit it, resending it unchanged
+/// after a timeout. The final chain is then walked again without the ledger's validation: every
+/// valid transaction is signed, endorsed by the policy and read current versions, no id is valid
+/// twice, every invalid code has its reason, and the state is what the valid write sets give.
 public enum FederationSimulation {
     public static func run(seed: UInt64, options: SimulationOptions = SimulationOptions()) -> Result<SimulationReport, SimulationFailure> {
         let simulator = Simulator(seed: seed, options: options)
@@ -104,23 +158,30 @@ public enum FederationSimulation {
 
 /// The presigned transactions of the simulated clients: signing is the same for every seed, so it
 /// is done once and its verdicts are checked once.
+///
+/// Order-execute clients each open accounts of their own and transfer from them. With
+/// `sharedAccounts` (execute-order-validate), every client transfers among the same few accounts,
+/// every eighth proposal trying to open one of them, so endorsed reads often go stale.
 final class SimulationTransactionPool: Sendable {
     let genesis: GenesisConfiguration
+    /// The clients' keys: an execute-order-validate client signs its envelopes with its own.
+    let accounts: [SigningAccount]
     let transactions: [[Transaction]]
     let verdicts: [Hash256: Bool]
 
-    init(accounts: Int, nonces: Int) {
+    init(accounts: Int, nonces: Int, sharedAccounts: Int? = nil) {
         let regulator = SigningAccount.deterministic(seed: 0x5EED, index: 0)
         genesis = GenesisConfiguration(chainId: "simulation", regulator: regulator.address)
         var pool: [[Transaction]] = []
+        var keys: [SigningAccount] = []
         var verdicts: [Hash256: Bool] = [:]
         for index in 0..<accounts {
             let account = SigningAccount.deterministic(seed: 0x5EED, index: UInt64(index + 1))
+            keys.append(account)
             var row: [Transaction] = []
             for nonce in 0..<nonces {
-                let call: ContractCall = nonce % 2 == 0
-                    ? .simple(.open(account: "a\(index)-\(nonce)", money: 10))
-                    : .simple(.transfer(from: "a\(index)-\(nonce - 1)", to: "a\((index + 1) % accounts)-0", amount: 1))
+                let call = sharedAccounts.map { Self.contendedCall(account: index, nonce: nonce, shared: max($0, 1)) }
+                    ?? Self.ownCall(account: index, nonce: nonce, accounts: accounts)
                 let transaction = Transaction(signedBy: account, nonce: UInt64(nonce), call: call)
                 verdicts[transaction.id] = transaction.hasValidSignature
                 row.append(transaction)
@@ -128,7 +189,23 @@ final class SimulationTransactionPool: Sendable {
             pool.append(row)
         }
         transactions = pool
+        self.accounts = keys
         self.verdicts = verdicts
+    }
+
+    /// Order-execute's workload: open an account, then transfer from it to another client's first.
+    static func ownCall(account index: Int, nonce: Int, accounts: Int) -> ContractCall {
+        nonce % 2 == 0
+            ? .simple(.open(account: "a\(index)-\(nonce)", money: 10))
+            : .simple(.transfer(from: "a\(index)-\(nonce - 1)", to: "a\((index + 1) % accounts)-0", amount: 1))
+    }
+
+    /// Execute-order-validate's contended workload: transfers between neighbouring shared accounts
+    /// "s0"..., and now and then an attempt to open one (refused once it exists).
+    static func contendedCall(account index: Int, nonce: Int, shared: Int) -> ContractCall {
+        if nonce % 8 == 0 { return .simple(.open(account: "s\((index + nonce / 8) % shared)", money: 1_000)) }
+        let from = (index + nonce) % shared
+        return .simple(.transfer(from: "s\(from)", to: "s\((from + 1) % shared)", amount: 1))
     }
 }
 
@@ -155,6 +232,10 @@ final class Simulator {
         case deliverRequest(fromHeight: UInt64)
         case blocks([Block])
         case commits([CommitEvent])
+        /// Execute-order-validate: a client asks a peer to simulate and sign its proposal.
+        case endorse(client: Int, requestId: UInt64, proposal: Transaction, timestampMilliseconds: UInt64)
+        /// Execute-order-validate: the peer's answer to one `endorse`.
+        case endorsement(client: Int, requestId: UInt64, answer: EndorsementAnswer)
     }
 
     enum Event {
@@ -187,6 +268,20 @@ final class Simulator {
         var nonce: UInt64 = 0
         var inFlight: (id: Hash256, sentMilliseconds: UInt64)?
         var committedAfterHeal = 0
+        /// Execute-order-validate: the proposal out for endorsement.
+        var endorsing: PendingEndorsement?
+        /// Execute-order-validate: the signed envelope `inFlight` names, kept to resend unchanged.
+        var envelope: Transaction?
+        /// Execute-order-validate: times `envelope` was resent.
+        var resends = 0
+    }
+
+    /// A proposal out for endorsement: one request per chosen endorser, and the answers so far.
+    struct PendingEndorsement {
+        var proposal: Transaction
+        var requestIds: [UInt64]
+        var answers: [UInt64: EndorsementAnswer] = [:]
+        var startedMilliseconds: UInt64
     }
 
     static let maximumBlocksPerMessage = 32
@@ -197,6 +292,12 @@ final class Simulator {
     let seed: UInt64
     let options: SimulationOptions
     let pool: SimulationTransactionPool
+    /// The pool's genesis, with the endorsement configuration in execute-order-validate.
+    let genesis: GenesisConfiguration
+    /// Execute-order-validate: each peer's endorsing key, by peer index; empty in order-execute.
+    let endorserAccounts: [SigningAccount]
+    /// Execute-order-validate: the organisations a proposal needs endorsers from (with repeats).
+    let targetOrganizations: [String]
     var random: SeededGenerator
     var queue = TimedQueue<UInt64, Event>()
     var now: UInt64 = 0
@@ -215,27 +316,91 @@ final class Simulator {
     var heldBlockDropCount = 0
     var restartsBehindSnapshotCount = 0
     var maximumRaftLogEntries = 0
+    var nextRequestId: UInt64 = 0
+    var endorsementMismatchCount = 0
+    var endorsementRefusalCount = 0
+    var endorsementTimeoutCount = 0
+    var envelopeResendCount = 0
+    /// Envelope signature verdicts by Merkle leaf, with the signature they are for (checked once when signed).
+    var envelopeVerdicts: [Hash256: (signature: [UInt8], isValid: Bool)] = [:]
+    /// Final chain's validation codes counted by kind, filled by the final checks.
+    var finalCodeCounts: [String: Int] = [:]
 
     // Invariant records.
     var leaderOfTerm: [UInt64: Raft.NodeID] = [:]
     var formedBlockHashes: [UInt64: Hash256] = [:]
-    var peerStateAtHeight: [UInt64: (block: Hash256, digest: Hash256)] = [:]
+    var peerStateAtHeight: [UInt64: (block: Hash256, digest: Hash256, codes: [ValidationCode])] = [:]
     var acknowledged: Set<Hash256> = []
 
     init(seed: UInt64, options: SimulationOptions) {
         self.seed = seed
         self.options = options
-        pool = Self.sharedPool(accounts: options.accounts, nonces: options.noncesPerAccount)
+        pool = Self.sharedPool(options)
         random = SeededGenerator(seed: seed)
+        if options.flow == .executeOrderValidate {
+            let accounts = (0..<min(max(options.peers, 0), EndorsementConfiguration.maximumEndorsers)).map {
+                SigningAccount.deterministic(seed: Self.endorserKeySeed, index: UInt64($0))
+            }
+            let endorsers = accounts.enumerated().map {
+                EndorsementConfiguration.Endorser(organization: options.organization(ofPeer: $0.offset),
+                                                  publicKey: $0.element.publicKey)
+            }
+            var genesis = pool.genesis
+            genesis.endorsement = EndorsementConfiguration(policy: options.effectivePolicy, endorsers: endorsers)
+            endorserAccounts = accounts
+            self.genesis = genesis
+            targetOrganizations = options.effectivePolicy.targetOrganizations
+        } else {
+            endorserAccounts = []
+            genesis = pool.genesis
+            targetOrganizations = []
+        }
     }
+
+    /// The seed of the peers' endorsing keys (as `FederationPlan` derives them from its own seed).
+    static let endorserKeySeed: UInt64 = 0x5EED ^ 0x656E_646F_7273_6572
 
     /// The pool for the default shape is built once per process; other shapes build their own.
     static let defaultPool = SimulationTransactionPool(accounts: SimulationOptions().accounts,
                                                        nonces: SimulationOptions().noncesPerAccount)
 
-    static func sharedPool(accounts: Int, nonces: Int) -> SimulationTransactionPool {
-        if accounts == SimulationOptions().accounts && nonces == SimulationOptions().noncesPerAccount { return defaultPool }
-        return SimulationTransactionPool(accounts: accounts, nonces: nonces)
+    /// The contended pool of execute-order-validate's default shape, built once per process.
+    static let defaultContendedPool = SimulationTransactionPool(
+        accounts: SimulationOptions().accounts, nonces: SimulationOptions().proposalsPerAccount,
+        sharedAccounts: SimulationOptions().sharedAccounts)
+
+    static func sharedPool(_ options: SimulationOptions) -> SimulationTransactionPool {
+        let defaults = SimulationOptions()
+        switch options.flow {
+        case .orderExecute:
+            if options.accounts == defaults.accounts && options.noncesPerAccount == defaults.noncesPerAccount { return defaultPool }
+            return SimulationTransactionPool(accounts: options.accounts, nonces: options.noncesPerAccount)
+        case .executeOrderValidate:
+            if options.accounts == defaults.accounts && options.proposalsPerAccount == defaults.proposalsPerAccount
+                && options.sharedAccounts == defaults.sharedAccounts { return defaultContendedPool }
+            return SimulationTransactionPool(accounts: options.accounts, nonces: options.proposalsPerAccount,
+                                             sharedAccounts: options.sharedAccounts)
+        }
+    }
+
+    /// Peer `index`'s endorsing identity, in execute-order-validate.
+    func endorserIdentity(ofPeer index: Int) -> EndorserIdentity? {
+        guard index < endorserAccounts.count else { return nil }
+        return EndorserIdentity(index: UInt16(index), account: endorserAccounts[index])
+    }
+
+    /// The signature verdicts of a block's transactions: the pool's for proposals, the recorded ones
+    /// for envelopes this run's clients signed, otherwise checked here.
+    func signatureVerdicts(_ block: Block) -> [Bool] {
+        block.transactions.map { transaction in
+            guard let execution = transaction.execution else {
+                return pool.verdicts[transaction.id] ?? transaction.hasValidSignature
+            }
+            if let known = envelopeVerdicts[transaction.merkleLeaf], known.signature == execution.clientSignature {
+                return known.isValid
+            }
+            return transaction.hasValidSignature
+        }
     }
 
     var voters: [Raft.NodeID] { (0..<options.orderers).map { Raft.NodeID(UInt64($0 + 1)) } }
@@ -251,16 +416,21 @@ final class Simulator {
     }
 
     func fail(_ invariant: String, _ detail: String) -> SimulationFailure {
-        SimulationFailure(seed: seed, invariant: invariant, detail: detail)
+        let replay = options.flow == .executeOrderValidate
+            ? "vernier simulate --flow \(options.flow.rawValue) --seed \(seed)" : nil
+        return SimulationFailure(seed: seed, invariant: invariant, detail: detail, replay: replay)
     }
 
     // MARK: - Running
 
     func run() throws -> SimulationReport {
-        let genesisBlock = pool.genesis.genesisBlock
+        if options.flow == .executeOrderValidate { try checkEndorsementOptions() }
+        let genesisBlock = genesis.genesisBlock
         orderers = (0..<options.orderers).map { _ in SimulatedOrderer(chain: [genesisBlock]) }
-        peers = (0..<options.peers).map { SimulatedPeer(core: PeerCore(genesis: pool.genesis), chain: [genesisBlock],
-                                                    orderer: $0 % options.orderers) }
+        peers = (0..<options.peers).map {
+            SimulatedPeer(core: PeerCore(genesis: genesis, endorser: endorserIdentity(ofPeer: $0)), chain: [genesisBlock],
+                          orderer: $0 % options.orderers)
+        }
         clients = Array(repeating: Client(), count: options.accounts)
         for index in orderers.indices { startOrderer(index) }
         queue.schedule(.tick, at: options.tickMilliseconds)
@@ -283,7 +453,13 @@ final class Simulator {
             simulatedMilliseconds: now, events: eventCount, compactions: compactionCount,
             snapshotsInstalled: snapshotInstallCount, blocksFetched: fetchedBlockCount, heldBlockDrops: heldBlockDropCount,
             restartsBehindSnapshot: restartsBehindSnapshotCount,
-            maximumRaftLogEntries: maximumRaftLogEntries)
+            maximumRaftLogEntries: maximumRaftLogEntries,
+            validTransactions: finalCodeCounts["valid", default: 0],
+            mvccReadConflicts: finalCodeCounts["mvccReadConflict", default: 0],
+            duplicateTxIds: finalCodeCounts["duplicateTxId", default: 0],
+            endorsementPolicyFailures: finalCodeCounts["endorsementPolicyFailure", default: 0],
+            endorsementMismatches: endorsementMismatchCount, endorsementRefusals: endorsementRefusalCount,
+            endorsementTimeouts: endorsementTimeoutCount, envelopeResends: envelopeResendCount)
     }
 
     func handle(_ event: Event) throws {
@@ -429,13 +605,12 @@ final class Simulator {
         var events: [CommitEvent] = []
         for block in blocks {
             guard var core = peers[index].core else { return }
-            let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
-            let outcome = core.receive(block, signatureVerdicts: verdicts)
+            let outcome = core.receive(block, signatureVerdicts: signatureVerdicts(block))
             peers[index].core = core
             switch outcome {
             case .committed(let codes):
                 peers[index].chain.append(block)
-                try recordPeerState(core, block: block, peer: index)
+                try recordPeerState(core, block: block, codes: codes, peer: index)
                 events += PeerCore.events(of: block, codes: codes)
             case .alreadyCommitted:
                 let height = Int(block.header.height)
@@ -453,12 +628,15 @@ final class Simulator {
         if !events.isEmpty { send(.commits(events), from: .peer(index), to: .client) }
     }
 
-    func recordPeerState(_ core: PeerCore, block: Block, peer index: Int) throws {
+    func recordPeerState(_ core: PeerCore, block: Block, codes: [ValidationCode], peer index: Int) throws {
         let height = block.header.height
-        let state = (block: block.hash, digest: core.ledger.state.digest)
+        let state = (block: block.hash, digest: core.ledger.state.digest, codes: codes)
         if let known = peerStateAtHeight[height] {
             guard known.block == state.block, known.digest == state.digest else {
                 throw fail("peers agree", "peer\(index) at height \(height) has block \(state.block.short) digest \(state.digest.short), another peer \(known.block.short) \(known.digest.short)")
+            }
+            guard known.codes == codes else {
+                throw fail("peers agree", "peer\(index) gives block \(height) the codes \(codes), another peer \(known.codes)")
             }
         } else {
             peerStateAtHeight[height] = state
@@ -469,6 +647,7 @@ final class Simulator {
     }
 
     func driveClient(_ index: Int) {
+        if options.flow == .executeOrderValidate { return driveEndorsingClient(index) }
         var client = clients[index]
         defer { clients[index] = client }
         if let inFlight = client.inFlight {
@@ -480,7 +659,7 @@ final class Simulator {
             }
         }
         guard faultsActive || client.committedAfterHeal == 0 else { return }
-        guard client.nonce < UInt64(options.noncesPerAccount) else { return }
+        guard client.nonce < options.clientNonceLimit else { return }
         // Submit now and then, not on every tick, so batches vary in size.
         guard Int.random(in: 0..<4, using: &random) == 0 else { return }
         let transaction = pool.transactions[index][Int(client.nonce)]
@@ -493,6 +672,10 @@ final class Simulator {
             for index in clients.indices where index % options.peers == peer {
                 guard let inFlight = clients[index].inFlight, inFlight.id == event.transaction else { continue }
                 clients[index].inFlight = nil
+                if options.flow == .executeOrderValidate {
+                    resolveEnvelope(client: index, event: event)
+                    continue
+                }
                 switch event.code {
                 case .valid:
                     acknowledged.insert(event.transaction)
@@ -577,6 +760,12 @@ final class Simulator {
         case (.commits(let events), .client):
             guard case .peer(let peer) = from else { return }
             receiveCommits(events, from: peer)
+        case (.endorse(let client, let requestId, let proposal, let timestamp), .peer(let index)):
+            let answer = peers[index].core!.endorse(proposal, timestampMilliseconds: timestamp)
+            send(.endorsement(client: client, requestId: requestId, answer: answer), from: to, to: .client)
+        case (.endorsement(let client, let requestId, let answer), .client):
+            guard case .peer = from else { return }
+            receiveEndorsement(answer, requestId: requestId, client: client)
         default:
             throw fail("well-addressed messages", "\(message) sent to \(to)")
         }
@@ -629,10 +818,9 @@ final class Simulator {
             try drainOrderer(index)
         case .peer(let index):
             // Rebuild the state from the stored chain, as a restarted peer does from its block store.
-            var core = PeerCore(genesis: pool.genesis)
+            var core = PeerCore(genesis: genesis, endorser: endorserIdentity(ofPeer: index))
             for block in peers[index].chain.dropFirst() {
-                let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
-                guard case .committed = core.receive(block, signatureVerdicts: verdicts) else {
+                guard case .committed = core.receive(block, signatureVerdicts: signatureVerdicts(block)) else {
                     throw fail("restart rebuilds state", "peer\(index) could not replay block \(block.header.height)")
                 }
             }
@@ -646,7 +834,7 @@ final class Simulator {
     // MARK: - The end
 
     func isSettled() -> Bool {
-        guard clients.allSatisfy({ $0.committedAfterHeal > 0 || $0.nonce >= UInt64(options.noncesPerAccount) }) else { return false }
+        guard clients.allSatisfy({ $0.committedAfterHeal > 0 || $0.nonce >= options.clientNonceLimit }) else { return false }
         let height = UInt64(formedBlockHashes.count)
         let orderersDone = orderers.allSatisfy { $0.core != nil && UInt64($0.chain.count - 1) == height }
         let peersDone = peers.allSatisfy { $0.core?.ledger.height == height }
@@ -694,15 +882,20 @@ final class Simulator {
             }
         }
         // Every acknowledged transaction is in the chain exactly once as valid.
-        var replay = PeerCore(genesis: pool.genesis)
+        var replay = PeerCore(genesis: genesis)
         var validCount: [Hash256: Int] = [:]
+        var chainCodes: [[ValidationCode]] = []
         for block in peers[0].chain.dropFirst() {
-            let verdicts = block.transactions.map { pool.verdicts[$0.id] ?? $0.hasValidSignature }
-            guard case .committed(let codes) = replay.receive(block, signatureVerdicts: verdicts) else {
+            guard case .committed(let codes) = replay.receive(block, signatureVerdicts: signatureVerdicts(block)) else {
                 throw fail("chain replays", "block \(block.header.height) does not replay")
             }
-            for (transaction, code) in zip(block.transactions, codes) where code.isValid {
-                validCount[transaction.id, default: 0] += 1
+            if let recorded = peerStateAtHeight[block.header.height], recorded.codes != codes {
+                throw fail("peers agree", "replaying block \(block.header.height) gives the codes \(codes), the peers gave \(recorded.codes)")
+            }
+            chainCodes.append(codes)
+            for (transaction, code) in zip(block.transactions, codes) {
+                finalCodeCounts[Self.kind(of: code), default: 0] += 1
+                if code.isValid { validCount[transaction.id, default: 0] += 1 }
             }
         }
         for (id, count) in validCount where count > 1 {
@@ -713,6 +906,23 @@ final class Simulator {
         }
         guard replay.ledger.state.digest == peers[0].core?.ledger.state.digest else {
             throw fail("restart rebuilds state", "replaying peer0's chain gives another state digest")
+        }
+        if options.flow == .executeOrderValidate {
+            try checkEndorsedChain(peers[0].chain.dropFirst(), codes: chainCodes, replayed: replay.ledger)
+        }
+    }
+
+    /// A validation code's kind, without its detail: the key of the report's counts.
+    static func kind(of code: ValidationCode) -> String {
+        switch code {
+        case .valid: "valid"
+        case .badSignature: "badSignature"
+        case .staleNonce: "staleNonce"
+        case .futureNonce: "futureNonce"
+        case .contractError: "contractError"
+        case .mvccReadConflict: "mvccReadConflict"
+        case .endorsementPolicyFailure: "endorsementPolicyFailure"
+        case .duplicateTxId: "duplicateTxId"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Node
 import Consensus
+import LedgerCore
 import Simulation
 
 /// `vernier simulate`: runs the deterministic federation simulation over many seeds.
@@ -9,7 +10,13 @@ struct Simulate: AsyncParsableCommand {
         abstract: "Run the real orderer, Raft and peer code under a simulated clock, network and faults.",
         discussion: """
             Each seed drives every delay, loss, duplication, partition, crash and restart. A broken \
-            invariant prints its seed; rerun it with --seed to replay it exactly.
+            invariant prints its seed; rerun it with --seed (and the same options) to replay it exactly.
+
+            With --flow execute-order-validate every peer endorses for its organisation (peer i in \
+            org(i mod --organizations)+1), clients have proposals endorsed, sign the envelopes and \
+            submit them, and transfer among a few shared accounts so that reads go stale: the final \
+            chain is checked for MVCC read conflicts, duplicate ids and the endorsement policy \
+            without the ledger's own validation.
             """ + "\n\n" + ExitCodes.help(CheckExit.self))
 
     @Option(help: "The first seed.")
@@ -27,6 +34,16 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Peers in the simulated federation.")
     var peers: Int = 3
 
+    @Option(help: ArgumentHelp("How transactions run: \(TransactionFlow.allCases.map(\.rawValue).joined(separator: " or ")).",
+                               valueName: "flow"))
+    var flow = TransactionFlow.orderExecute.rawValue
+
+    @Option(help: "Execute-order-validate: organisations the peers split into (org1, org2, ...).")
+    var organizations: Int = 2
+
+    @Option(help: "Execute-order-validate: the endorsement policy in Fabric's syntax (default: AND of every organisation's member).")
+    var policy: String?
+
     @Flag(help: "Print one line per seed.")
     var verbose = false
 
@@ -34,16 +51,50 @@ struct Simulate: AsyncParsableCommand {
         guard (1...9).contains(orderers) else { throw ValidationError("--orderers must be 1...9, got \(orderers)") }
         guard (1...16).contains(peers) else { throw ValidationError("--peers must be 1...16, got \(peers)") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard TransactionFlow(rawValue: flow) != nil else {
+            throw ValidationError("--flow must be \(TransactionFlow.allCases.map(\.rawValue).joined(separator: " or ")), got '\(flow)'")
+        }
+        guard (1...peers).contains(organizations) else {
+            throw ValidationError("--organizations must be 1...\(peers) (one peer each at least), got \(organizations)")
+        }
+        let options = try simulationOptions()
+        if options.flow == .executeOrderValidate {
+            for organization in Set(options.effectivePolicy.targetOrganizations) {
+                let needed = options.effectivePolicy.targetOrganizations.count { $0 == organization }
+                let available = (0..<peers).count { options.organization(ofPeer: $0) == organization }
+                guard needed <= available else {
+                    throw ValidationError("--policy needs \(needed) peers of \(organization), which has \(available)")
+                }
+            }
+        }
     }
 
-    func run() async throws {
+    /// The options the command line gives; a policy that does not parse is a usage error.
+    func simulationOptions() throws -> SimulationOptions {
         var options = SimulationOptions()
         options.orderers = orderers
         options.peers = peers
+        options.flow = TransactionFlow(rawValue: flow) ?? .orderExecute
+        options.organizations = organizations
+        if let policy {
+            do {
+                options.endorsementPolicy = try EndorsementPolicy.parse(policy, organizations: options.organizationNames)
+            } catch {
+                throw ValidationError("--policy: \(error)")
+            }
+        }
+        return options
+    }
+
+    func run() async throws {
+        let options = try simulationOptions()
+        let endorsed = options.flow == .executeOrderValidate
         let range = seed.map { $0...$0 } ?? from...(from + seeds - 1)
         var transactions = 0, crashes = 0, partitions = 0, terms = 0
         var compactions = 0, snapshots = 0, fetched = 0, drops = 0, restartsBehind = 0, seedsWithSnapshots = 0, maximumLogEntries = 0
         var blocks: UInt64 = 0
+        var valid = 0, conflicts = 0, seedsWithConflicts = 0, duplicates = 0, policyFailures = 0
+        var mismatches = 0, refusals = 0, timeouts = 0, resends = 0
         for current in range {
             switch FederationSimulation.run(seed: current, options: options) {
             case .success(let report):
@@ -59,12 +110,26 @@ struct Simulate: AsyncParsableCommand {
                 restartsBehind += report.restartsBehindSnapshot
                 if report.snapshotsInstalled > 0 { seedsWithSnapshots += 1 }
                 maximumLogEntries = max(maximumLogEntries, report.maximumRaftLogEntries)
+                valid += report.validTransactions
+                conflicts += report.mvccReadConflicts
+                if report.mvccReadConflicts > 0 { seedsWithConflicts += 1 }
+                duplicates += report.duplicateTxIds
+                policyFailures += report.endorsementPolicyFailures
+                mismatches += report.endorsementMismatches
+                refusals += report.endorsementRefusals
+                timeouts += report.endorsementTimeouts
+                resends += report.envelopeResends
                 if verbose || seed != nil {
                     print("seed \(current): height \(report.chainHeight), \(report.acknowledgedTransactions) tx committed, "
                           + "\(report.crashes) crashes, \(report.partitions) partitions, \(report.leaderTerms) leader terms, "
                           + "\(report.compactions) compactions, \(report.snapshotsInstalled) snapshots installed, "
                           + "\(report.blocksFetched) blocks fetched, at most \(report.maximumRaftLogEntries) log entries, "
-                          + "\(report.simulatedMilliseconds) ms simulated, \(report.events) events")
+                          + "\(report.simulatedMilliseconds) ms simulated, \(report.events) events"
+                          + (endorsed ? "; \(report.validTransactions) valid, \(report.mvccReadConflicts) MVCC read conflicts, "
+                             + "\(report.duplicateTxIds) duplicate tx ids, \(report.endorsementPolicyFailures) policy failures; "
+                             + "proposals given up: \(report.endorsementMismatches) mismatched, "
+                             + "\(report.endorsementRefusals) refused, \(report.endorsementTimeouts) timed out; "
+                             + "\(report.envelopeResends) envelopes resent" : ""))
                 }
             case .failure(let failure):
                 printToStandardError("FAIL \(failure)")
@@ -76,5 +141,11 @@ struct Simulate: AsyncParsableCommand {
               + "\(compactions) compactions, \(snapshots) snapshots installed in \(seedsWithSnapshots) seeds, "
               + "\(fetched) blocks fetched, \(drops) held-block overflows, "
               + "\(restartsBehind) restarts behind a snapshot, at most \(maximumLogEntries) Raft log entries on an orderer")
+        if endorsed {
+            print("execute-order-validate under \(options.effectivePolicy): \(valid) valid, \(conflicts) MVCC read conflicts "
+                  + "in \(seedsWithConflicts) of \(range.count) seeds, \(duplicates) duplicate tx ids, "
+                  + "\(policyFailures) endorsement policy failures; proposals given up: \(mismatches) on mismatched results, "
+                  + "\(refusals) refused, \(timeouts) timed out; \(resends) envelopes resent")
+        }
     }
 }
