@@ -20,6 +20,12 @@ extension BenchmarkConfiguration {
                     + "preferred \(ByteCount.text(bytes: batch.preferredMaxBytes)), "
                     + "max \(ByteCount.text(bytes: batch.absoluteMaxBytes)), timeout \(raft.batchTimeout.benchmarkText); "
                     + "election \(raft.electionTimeout.benchmarkText), heartbeat \(raft.heartbeatInterval.benchmarkText)")
+                if let endorsement = raft.endorsement {
+                    row("flow", "execute-order-validate; policy \(endorsement.policy), endorsed by each needed "
+                        + "organisation's \(endorsement.targets == .first ? "first peer" : "peers in turn (spread)")")
+                } else {
+                    row("flow", "order-execute: peers execute every ordered transaction")
+                }
             case .proofOfWork(let pow):
                 row("pow", "\(pow.miners) miner\(pow.miners == 1 ? "" : "s"); block every "
                     + "\(pow.targetBlockInterval.benchmarkText), at most \(pow.maxBlockTransactions) tx; "
