@@ -42,7 +42,8 @@ let package = Package(
     targets: [
         // MARK: The ledger and its nodes
 
-        // Pure, deterministic ledger rules: codec, signed transactions, blocks, world state, contracts.
+        // Pure, deterministic ledger rules: codec, signed transactions, blocks, world state, contracts,
+        // endorsement policies and execute-order-validate's read-write sets and validation.
         .target(name: "LedgerCore", dependencies: [crypto], swiftSettings: strictSwift),
         // Consensus as pure state machines: Raft (tick / step / propose / ready / advance) and proof-of-work.
         .target(name: "Consensus", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
@@ -122,7 +123,7 @@ let package = Package(
             name: "vernier",
             dependencies: [
                 "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "Federation",
-                "Load", "Node", "NodeCore", "Consensus",
+                "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -159,7 +160,7 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "BenchmarkSpec", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
+            dependencies: ["Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics"], swiftSettings: strictSwift),

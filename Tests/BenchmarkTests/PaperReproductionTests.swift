@@ -90,8 +90,15 @@ struct PaperReproductionTests {
         #expect(report.consistent)
         let repetition = try #require(report.repetitions.first)
         #expect(repetition.rounds.count == 12)
+        // Execute-order-validate: transfers endorsed on the same state conflict (MVCC), and that
+        // is the only failure allowed; opens and queries all succeed.
         for round in repetition.rounds {
-            #expect(round.succeeded == 40 && round.failed == 0, "\(round.label): \(round.failures)")
+            if round.label.hasPrefix("transfer") {
+                #expect(round.succeeded + round.failed == 40 && round.succeeded > 0, "\(round.label): \(round.failures)")
+                #expect(Set(round.failures.keys).isSubset(of: ["invalid:mvccReadConflict"]), "\(round.label): \(round.failures)")
+            } else {
+                #expect(round.succeeded == 40 && round.failed == 0, "\(round.label): \(round.failures)")
+            }
         }
         let queries = configuration.rounds.filter { $0.workload.module == "simple/query" }.map(\.label)
         let opens = configuration.rounds.filter { $0.workload.module == "simple/open" }.map(\.label)

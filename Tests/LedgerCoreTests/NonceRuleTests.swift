@@ -180,14 +180,15 @@ import Testing
     }
 
     @Test func distinctCasesHaveDistinctCodeNumbers() {
-        let cases: [ValidationCode] = [.valid, .badSignature, .staleNonce(expected: 1), .futureNonce(expected: 1)]
+        let cases: [ValidationCode] = [.valid, .badSignature, .staleNonce(expected: 1), .futureNonce(expected: 1),
+                                       .mvccReadConflict, .endorsementPolicyFailure, .duplicateTxId]
             + ContractError.allCases.map { .contractError($0) }
         #expect(Set(cases.map(\.code)).count == cases.count)
         #expect(ValidationCode.contractError(.roleConflict).code == ContractError.roleConflict.rawValue)
         #expect(ValidationCode.valid.isValid && !ValidationCode.badSignature.isValid)
     }
 
-    @Test(arguments: [UInt16(4), 100, 106, 200, 223, 900, 999, .max])
+    @Test(arguments: [UInt16(7), 100, 106, 200, 223, 900, 999, .max])
     func anUnknownCodeDoesNotDecode(number: UInt16) {
         var writer = CanonicalWriter()
         writer.write(number)
