@@ -416,9 +416,23 @@ final class Simulator {
     }
 
     func fail(_ invariant: String, _ detail: String) -> SimulationFailure {
-        let replay = options.flow == .executeOrderValidate
-            ? "vernier simulate --flow \(options.flow.rawValue) --seed \(seed)" : nil
-        return SimulationFailure(seed: seed, invariant: invariant, detail: detail, replay: replay)
+        SimulationFailure(seed: seed, invariant: invariant, detail: detail, replay: replayCommand)
+    }
+
+    /// The command that replays this seed with this run's shape: every option that differs from
+    /// the command line's defaults is named.
+    var replayCommand: String {
+        let defaults = SimulationOptions()
+        var words = ["vernier simulate"]
+        if options.orderers != defaults.orderers { words.append("--orderers \(options.orderers)") }
+        if options.peers != defaults.peers { words.append("--peers \(options.peers)") }
+        if options.flow == .executeOrderValidate {
+            words.append("--flow \(options.flow.rawValue)")
+            if options.organizations != defaults.organizations { words.append("--organizations \(options.organizations)") }
+            if let policy = options.endorsementPolicy { words.append("--policy \"\(policy)\"") }
+        }
+        words.append("--seed \(seed)")
+        return words.joined(separator: " ")
     }
 
     // MARK: - Running

@@ -89,7 +89,16 @@ struct EndorsedFederationSimulationTests {
             return
         }
         #expect(failure.invariant == "valid options")
-        #expect(failure.replay == "vernier simulate --flow execute-order-validate --seed 0")
+        #expect(failure.replay == "vernier simulate --flow execute-order-validate --policy \"AND('org2.member', 'org2.member')\" --seed 0")
+        var shaped = options
+        shaped.peers = 5
+        shaped.organizations = 4
+        if case .failure(let other) = FederationSimulation.run(seed: 7, options: shaped) {
+            #expect(other.replay == "vernier simulate --peers 5 --flow execute-order-validate --organizations 4 "
+                    + "--policy \"AND('org2.member', 'org2.member')\" --seed 7")
+        } else {
+            Issue.record("org2 has one peer of five in four organisations, yet the run passed")
+        }
     }
 
     /// The final-chain checker does not take the ledger's word: forging one code of a real chain
