@@ -23,22 +23,23 @@ extension BenchmarkConfiguration {
     /// - Throws: `ConfigurationErrors` with every problem found, sorted by position.
     public init(yaml: String, fileName: String) throws {
         let diagnostics = ConfigurationDiagnostics()
-        let root: Node?
+        let document: YAMLDocument?
         do {
-            root = try Yams.compose(yaml: yaml)
+            document = try YAMLDocument.compose(yaml, knownKeys: Self.allTopLevelKeys, diagnostics: diagnostics)
         } catch {
             throw ConfigurationErrors(fileName: fileName, errors: [Self.syntaxError(error)])
         }
-        guard let root else {
+        guard let document else {
             throw ConfigurationErrors(fileName: fileName, errors: [ConfigurationError(
                 path: ConfigurationError.documentPath, message: "the file is empty", line: 1, column: 1
             )])
         }
-        let value = ConfigurationValue(node: root, path: "", diagnostics: diagnostics)
+        let value = ConfigurationValue(node: document.root, path: "", diagnostics: diagnostics)
         let configuration = Self.read(value)
-        guard let configuration, diagnostics.errors.isEmpty else {
+        guard var configuration, diagnostics.errors.isEmpty else {
             throw ConfigurationErrors(fileName: fileName, errors: diagnostics.errors)
         }
+        configuration.anchorBlocks = document.anchorBlocks
         self = configuration
     }
 

@@ -5,6 +5,9 @@ extension BenchmarkConfiguration {
         "rounds",
     ]
 
+    /// Every key either layout allows at the top level: a top-level anchor block may not use one.
+    static var allTopLevelKeys: Set<String> { Set(keys + caliperKeys) }
+
     /// Reads the whole document; nil if anything was reported.
     static func read(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
         if isCaliperLayout(value) { return readCaliper(value) }

@@ -6,6 +6,10 @@ extension BenchmarkConfiguration {
             lines.append(label.padded(to: 12) + value)
         }
         row("benchmark", "\(name) (seed \(seed))")
+        if !anchorBlocks.isEmpty {
+            row("anchors", "top-level anchor block\(anchorBlocks.count == 1 ? "" : "s") \(anchorBlocks.joined(separator: ", ")): "
+                + "YAML anchors the file reuses, not settings")
+        }
         for named in federations {
             // A file with several networks names each; a file with one keeps the plain layout.
             let prefix = networks == nil ? "" : "\(named.name): "

@@ -23,6 +23,9 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     public var monitor: MonitorSettings
     /// The rounds, in the order they run.
     public var rounds: [Round]
+    /// Top-level keys the file uses only to hold a YAML anchor that it references elsewhere
+    /// (Caliper's `simpleArgs: &simple-args`), accepted and listed by `vernier validate`.
+    public var anchorBlocks: [String] = []
 
     /// Creates a configuration; defaults match the file's defaults.
     public init(

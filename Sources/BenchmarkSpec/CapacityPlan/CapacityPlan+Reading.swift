@@ -42,7 +42,7 @@ extension CapacityPlan {
         let diagnostics = ConfigurationDiagnostics()
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLDocument.compose(yaml, knownKeys: Set(Self.keys), diagnostics: diagnostics)?.root
         } catch {
             // The benchmark reader turns YAML errors into positioned ones; reuse it on the same text.
             do {
