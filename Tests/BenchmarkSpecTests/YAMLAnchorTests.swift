@@ -101,3 +101,94 @@ struct YAMLAnchorTests {
         #expect(errors.errors.contains { $0.message.contains("more than 200000 values") })
     }
 }
+
+/// Caliper's current `simple/config.yaml`, as its benchmark repository publishes it: an anchor
+/// block, aliases, a merge key and an argument vernier's module does not use.
+@Suite("Caliper's simple benchmark file as published")
+struct CaliperPublishedFileTests {
+    static let simpleConfig = """
+        simpleArgs: &simple-args
+          initialMoney: 10000
+          moneyToTransfer: 100
+          numberOfAccounts: &number-of-accounts 1000
+
+        test:
+          name: simple
+          description: >-
+            This is an example benchmark for Caliper, to test the backend DLT's
+            performance with simple account opening & querying transactions.
+          workers:
+            number: 1
+          rounds:
+            - label: open
+              description: >-
+                Test description for the opening of an account through the deployed
+                contract.
+              txNumber: *number-of-accounts
+              rateControl:
+                type: fixed-rate
+                opts:
+                  tps: 50
+              workload:
+                module: benchmarks/scenario/simple/open.js
+                arguments: *simple-args
+            - label: query
+              description: Test description for the query performance of the deployed contract.
+              txNumber: *number-of-accounts
+              rateControl:
+                type: fixed-rate
+                opts:
+                  tps: 100
+              workload:
+                module: benchmarks/scenario/simple/query.js
+                arguments: *simple-args
+            - label: transfer
+              description: Test description for transfering money between accounts.
+              txNumber: 50
+              rateControl:
+                type: fixed-rate
+                opts:
+                  tps: 5
+              workload:
+                module: benchmarks/scenario/simple/transfer.js
+                arguments:
+                  << : *simple-args
+                  money: 100
+        """
+
+    @Test func itValidatesAndSaysHowItWasRead() throws {
+        let configuration = try BenchmarkConfiguration(yaml: Self.simpleConfig, fileName: "config.yaml")
+        #expect(configuration.anchorBlocks == ["simpleArgs"])
+        #expect(configuration.rounds.map(\.length) == [.transactions(1000), .transactions(1000), .transactions(50)])
+        let arguments = SimpleArguments(numberOfAccounts: 1000, initialMoney: 10000, moneyToTransfer: 100)
+        #expect(configuration.rounds.map(\.workload) == [.simpleOpen(arguments), .simpleQuery(arguments), .simpleTransfer(arguments)])
+        #expect(configuration.readingNotes.count == 4)
+        #expect(configuration.readingNotes.contains {
+            $0.hasPrefix("config.yaml:") && $0.contains("test.rounds[2].workload.arguments.money: not an argument vernier's simple/transfer uses: ignored")
+        })
+        #expect(configuration.readingNotes.contains { $0.contains("Caliper's benchmarks/scenario/simple/open.js runs as vernier's simple/open") })
+        #expect(configuration.summary.contains("read as (4)"))
+    }
+
+    @Test func argumentsVernierUsesAreStillChecked() throws {
+        let broken = Self.simpleConfig.replacingOccurrences(of: "initialMoney: 10000", with: "initialMoney: lots")
+        let errors = try #require(throws: ConfigurationErrors.self) {
+            try BenchmarkConfiguration(yaml: broken, fileName: "config.yaml")
+        }
+        #expect(errors.errors.contains { $0.path.hasSuffix("workload.arguments.initialMoney") })
+    }
+
+    @Test func vernierModulesStayStrict() throws {
+        let native = """
+            name: strict
+            network: { consensus: raft, organizations: [ { name: org1, peers: 1 } ] }
+            rounds:
+              - { label: r, txNumber: 5, rateControl: { type: fixed-rate, opts: { tps: 1 } },
+                  workload: { module: simple/transfer, arguments: { money: 100 } } }
+            """
+        let errors = try #require(throws: ConfigurationErrors.self) {
+            try BenchmarkConfiguration(yaml: native, fileName: "strict.yaml")
+        }
+        #expect(errors.errors.contains { $0.path == "rounds[0].workload.arguments.money" && $0.message == "unknown key" })
+    }
+}

@@ -40,6 +40,7 @@ extension BenchmarkConfiguration {
             throw ConfigurationErrors(fileName: fileName, errors: diagnostics.errors)
         }
         configuration.anchorBlocks = document.anchorBlocks
+        configuration.readingNotes = diagnostics.notes.map { $0.description(fileName: fileName) }
         self = configuration
     }
 

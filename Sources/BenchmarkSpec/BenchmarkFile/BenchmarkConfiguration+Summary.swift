@@ -61,6 +61,11 @@ extension BenchmarkConfiguration {
             let padded = (0..<3).map { cells[$0].padded(to: widths[$0]) }
             lines.append("  " + (padded + [cells[3]]).joined(separator: "  "))
         }
+        if !readingNotes.isEmpty {
+            lines.append("")
+            lines.append("read as (\(readingNotes.count))")
+            for note in readingNotes { lines.append("  " + note) }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -26,6 +26,9 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     /// Top-level keys the file uses only to hold a YAML anchor that it references elsewhere
     /// (Caliper's `simpleArgs: &simple-args`), accepted and listed by `vernier validate`.
     public var anchorBlocks: [String] = []
+    /// How constructs were read that the file writes another way (Caliper's), and what it gives
+    /// that vernier does not use, one line each as `file:line:col: path: note`.
+    public var readingNotes: [String] = []
 
     /// Creates a configuration; defaults match the file's defaults.
     public init(

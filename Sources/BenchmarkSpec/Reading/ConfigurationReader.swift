@@ -4,10 +4,18 @@ import Yams
 final class ConfigurationDiagnostics {
     /// The errors reported so far, in the order they were found.
     private(set) var errors: [ConfigurationError] = []
+    /// What was read differently from how it is written and is not an error: a Caliper construct
+    /// mapped onto vernier's, an argument vernier does not use. Printed, never fatal.
+    private(set) var notes: [ConfigurationError] = []
 
     /// Records an error.
     func report(_ error: ConfigurationError) {
         errors.append(error)
+    }
+
+    /// Records a note (at most 1,000; a file does not need more).
+    func note(_ note: ConfigurationError) {
+        if notes.count < 1_000 { notes.append(note) }
     }
 }
 
@@ -39,6 +47,11 @@ struct ConfigurationValue {
             path: displayPath, message: message, suggestion: suggestion,
             line: node.mark?.line, column: node.mark?.column
         ))
+    }
+
+    /// Records a note at this value: how it was read, or that it is not used.
+    func note(_ message: String) {
+        diagnostics.note(ConfigurationError(path: displayPath, message: message, line: node.mark?.line, column: node.mark?.column))
     }
 
     /// Reports an error about a key of this value (e.g. a missing one), at this value's position.
@@ -89,8 +102,9 @@ struct ConfigurationValue {
     // MARK: Structure
 
     /// This value as a mapping whose keys must be among `allowedKeys`; unknown keys are reported
-    /// with the closest allowed key. An empty value counts as an empty mapping.
-    func mapping(allowedKeys: [String]) -> ConfigurationMapping? {
+    /// with the closest allowed key, or, with `unknownKeysNote`, noted as unused with that text.
+    /// An empty value counts as an empty mapping.
+    func mapping(allowedKeys: [String], unknownKeysNote: String? = nil) -> ConfigurationMapping? {
         if isNull { return ConfigurationMapping(value: self, entries: []) }
         guard case .mapping(let mapping) = node else {
             reportExpected("a mapping")
@@ -106,7 +120,11 @@ struct ConfigurationValue {
             let value = ConfigurationValue(node: valueNode, path: childPath(key), diagnostics: diagnostics)
             guard allowedKeys.contains(key) else {
                 let unknown = ConfigurationValue(node: keyNode, path: childPath(key), diagnostics: diagnostics)
-                unknown.report("unknown key", suggestion: Suggestion.closest(to: key, among: allowedKeys))
+                if let unknownKeysNote {
+                    unknown.note(unknownKeysNote)
+                } else {
+                    unknown.report("unknown key", suggestion: Suggestion.closest(to: key, among: allowedKeys))
+                }
                 continue
             }
             entries.append((key, value))

@@ -18,6 +18,7 @@ extension Workload {
     /// Reads a `workload {module, arguments}`.
     static func read(_ value: ConfigurationValue) -> Workload? {
         guard let mapping = value.mapping(allowedKeys: ["module", "arguments"]) else { return nil }
+        var caliperModule = false
         guard let module = mapping.read("module", { value -> String? in
             // Caliper's scenario files (`.../simple/open.js`) name the built-in modules.
             if let text = value.node.string, text.hasSuffix(".js") {
@@ -26,6 +27,8 @@ extension Workload {
                         + "simple/open.js, simple/query.js and simple/transfer.js")
                     return nil
                 }
+                caliperModule = true
+                value.note("Caliper's \(text) runs as vernier's \(builtIn)")
                 return builtIn
             }
             return value.choice(among: moduleNames)
@@ -33,7 +36,11 @@ extension Workload {
         let argumentsValue = mapping.optional("arguments")
         let arguments: ConfigurationMapping?
         if let argumentsValue {
-            arguments = argumentsValue.mapping(allowedKeys: argumentKeys[module] ?? [])
+            // A Caliper module takes whatever arguments its file passes: those vernier's module does
+            // not use are noted, not refused. vernier's own modules stay strict.
+            arguments = argumentsValue.mapping(
+                allowedKeys: argumentKeys[module] ?? [],
+                unknownKeysNote: caliperModule ? "not an argument vernier's \(module) uses: ignored" : nil)
         } else {
             arguments = ConfigurationMapping(value: mapping.value, entries: [])
         }
@@ -43,7 +50,8 @@ extension Workload {
         switch module {
         case "simple/open": return readSimple(arguments).map(Workload.simpleOpen)
         case "simple/query": return readSimple(arguments).map(Workload.simpleQuery)
-        case "simple/transfer": return readSimple(arguments).map(Workload.simpleTransfer)
+        case "simple/transfer":
+            return readSimple(arguments).map(Workload.simpleTransfer)
         case "clinical/register-treatment": return patients().map { .clinicalRegisterTreatment(patients: $0) }
         case "clinical/grant-permission": return patients().map { .clinicalGrantPermission(patients: $0) }
         case "clinical/read-records": return patients().map { .clinicalReadRecords(patients: $0) }
