@@ -162,12 +162,13 @@ struct CaliperPublishedFileTests {
         #expect(configuration.rounds.map(\.length) == [.transactions(1000), .transactions(1000), .transactions(50)])
         let arguments = SimpleArguments(numberOfAccounts: 1000, initialMoney: 10000, moneyToTransfer: 100)
         #expect(configuration.rounds.map(\.workload) == [.simpleOpen(arguments), .simpleQuery(arguments), .simpleTransfer(arguments)])
-        #expect(configuration.readingNotes.count == 4)
+        #expect(configuration.readingNotes.count == 5)
+        #expect(configuration.readingNotes.contains { $0.contains("test.workers: Caliper's 1 worker: vernier's driver is one process") })
         #expect(configuration.readingNotes.contains {
             $0.hasPrefix("config.yaml:") && $0.contains("test.rounds[2].workload.arguments.money: not an argument vernier's simple/transfer uses: ignored")
         })
         #expect(configuration.readingNotes.contains { $0.contains("Caliper's benchmarks/scenario/simple/open.js runs as vernier's simple/open") })
-        #expect(configuration.summary.contains("read as (4)"))
+        #expect(configuration.summary.contains("read as (5)"))
     }
 
     @Test func argumentsVernierUsesAreStillChecked() throws {
@@ -190,5 +191,73 @@ struct CaliperPublishedFileTests {
             try BenchmarkConfiguration(yaml: native, fileName: "strict.yaml")
         }
         #expect(errors.errors.contains { $0.path == "rounds[0].workload.arguments.money" && $0.message == "unknown key" })
+    }
+}
+
+/// Older Caliper files: `clients`, `callback` with round-level `arguments`, one-element lists,
+/// `txDuration` in bare seconds, and the older `monitor` section.
+@Suite("Caliper's older benchmark layout")
+struct CaliperOlderLayoutTests {
+    static let olderFile = """
+        test:
+          name: simple-old
+          description: An older Caliper layout
+          clients:
+            type: local
+            number: 5
+          rounds:
+          - label: open
+            txNumber:
+            - 100
+            rateControl:
+            - type: fixed-rate
+              opts:
+                tps: 50
+            arguments:
+              money: 10000
+            callback: benchmark/simple/open.js
+          - label: query
+            txDuration:
+            - 2
+            rateControl:
+            - type: fixed-rate
+              opts:
+                tps: 50
+            callback: benchmark/simple/query.js
+        monitor:
+          type:
+          - docker
+          interval: 0.5
+        """
+
+    @Test func itValidatesAndSaysHowEachConstructWasRead() throws {
+        let configuration = try BenchmarkConfiguration(yaml: Self.olderFile, fileName: "old.yaml")
+        #expect(configuration.rounds.map(\.length) == [.transactions(100), .duration(.seconds(2))])
+        #expect(configuration.rounds.map(\.workload) == [.simpleOpen(SimpleArguments()), .simpleQuery(SimpleArguments())])
+        #expect(configuration.rounds[0].rateControl == configuration.rounds[1].rateControl)
+        #expect(configuration.monitor.interval == .milliseconds(500))
+        let notes = configuration.readingNotes.joined(separator: "\n")
+        for fragment in ["test.clients: Caliper's 5 clients", "test.rounds[0].txNumber: Caliper's one-element list",
+                         "test.rounds[1].txDuration: Caliper's txDuration 2 is 2 seconds",
+                         "test.rounds[0].callback: older Caliper's callback", "arguments.money: not an argument",
+                         "monitor.type: Caliper's monitor types do not apply"] {
+            #expect(notes.contains(fragment), "no note contains \(fragment):\n\(notes)")
+        }
+    }
+
+    @Test func severalValuesPerRoundAreAClearError() throws {
+        let file = Self.olderFile.replacingOccurrences(of: "    txNumber:\n    - 100", with: "    txNumber:\n    - 100\n    - 200")
+        let errors = try #require(throws: ConfigurationErrors.self) { try BenchmarkConfiguration(yaml: file, fileName: "old.yaml") }
+        #expect(errors.errors.contains { $0.path == "test.rounds[0].txNumber" && $0.message.contains("one round for each") })
+    }
+
+    @Test func bareSecondsAreCaliperOnly() throws {
+        let native = """
+            name: native
+            network: { consensus: raft, organizations: [ { name: org1, peers: 1 } ] }
+            rounds:
+              - { label: r, txDuration: 30, rateControl: { type: fixed-rate, opts: { tps: 1 } }, workload: { module: noop } }
+            """
+        #expect(throws: ConfigurationErrors.self) { try BenchmarkConfiguration(yaml: native, fileName: "native.yaml") }
     }
 }

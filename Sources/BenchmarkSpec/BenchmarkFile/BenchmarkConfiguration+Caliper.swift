@@ -3,7 +3,7 @@ import Yams
 extension BenchmarkConfiguration {
     /// The keys of a benchmark file in Caliper's layout (`test` and `monitors`), plus vernier's own
     /// top-level settings, which such a file may add.
-    static let caliperKeys = ["test", "monitors", "network", "seed", "accounts", "nonceWindow", "repetitions", "confidence"]
+    static let caliperKeys = ["test", "monitors", "monitor", "network", "seed", "accounts", "nonceWindow", "repetitions", "confidence"]
 
     /// The network a Caliper file runs on when it names none: Caliper's Fabric sample, in process.
     static let caliperDefaultNetwork = NetworkConfiguration(
@@ -20,7 +20,7 @@ extension BenchmarkConfiguration {
     /// (seconds) sets the monitor interval; Caliper's simple module paths map to the built-ins.
     static func readCaliper(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
         guard let mapping = value.mapping(allowedKeys: caliperKeys) else { return nil }
-        guard let test = mapping.required("test")?.mapping(allowedKeys: ["name", "description", "workers", "rounds"]) else {
+        guard let test = mapping.required("test")?.mapping(allowedKeys: ["name", "description", "workers", "clients", "rounds"]) else {
             return nil
         }
         let name = test.read("name") { value -> String? in
@@ -33,14 +33,34 @@ extension BenchmarkConfiguration {
             }
             return cleaned
         }
-        if let workers = test.optional("workers"), let workerMapping = workers.mapping(allowedKeys: ["type", "number"]) {
-            _ = workerMapping.read("number", default: 1) { $0.integer(atLeast: 1) }
+        // Caliper's workers (older files: clients) are load-generating processes; vernier's driver
+        // is one process, so their number is checked and noted, not used.
+        for key in ["workers", "clients"] {
+            guard let workers = test.optional(key),
+                  let workerMapping = workers.mapping(allowedKeys: ["type", "number"],
+                                                      unknownKeysNote: "not a Caliper \(key) setting vernier reads: ignored")
+            else { continue }
+            let number = workerMapping.read("number", default: 1) { $0.integer(atLeast: 1) }
             _ = workerMapping.read("type", default: "local") { $0.string() }
+            if let number {
+                workers.note("Caliper's \(number) \(key == "clients" ? "client" : "worker")\(number == 1 ? "" : "s"): "
+                             + "vernier's driver is one process with every account, so this is not used")
+            }
         }
         let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
-        let context = RoundReadingContext(poolAccounts: accounts, namesNetworks: false, networkNames: nil)
+        let context = RoundReadingContext(poolAccounts: accounts, namesNetworks: false, networkNames: nil, caliper: true)
         let rounds = test.read("rounds") { Round.readAll($0, context: context) }
-        let monitor = mapping.read("monitors", default: MonitorSettings(), readCaliperMonitors)
+        let monitor: MonitorSettings?
+        if let older = mapping.optional("monitor") {
+            if let both = mapping.optional("monitors") {
+                both.report("give monitors once: monitors, or older Caliper's monitor")
+                monitor = nil
+            } else {
+                monitor = readOlderCaliperMonitor(older)
+            }
+        } else {
+            monitor = mapping.read("monitors", default: MonitorSettings(), readCaliperMonitors)
+        }
         let network = mapping.read("network", default: caliperDefaultNetwork, NetworkConfiguration.read)
         let seed = mapping.read("seed", default: UInt64(42)) { $0.unsignedInteger64() }
         let nonceWindow = mapping.read("nonceWindow", default: 1) { $0.integer(atLeast: 1) }
@@ -57,6 +77,22 @@ extension BenchmarkConfiguration {
 
     /// Caliper's `monitors: {resource: [{module, options: {interval, ...}}], transaction: [...]}`;
     /// vernier samples every node itself, so only the interval (seconds) is taken.
+    /// Older Caliper's `monitor: {type: [docker, process, prometheus], interval, docker, process}`:
+    /// the interval (seconds) is taken; the monitor types are noted as not applicable, since
+    /// vernier samples every node itself.
+    private static func readOlderCaliperMonitor(_ value: ConfigurationValue) -> MonitorSettings? {
+        guard let mapping = value.mapping(allowedKeys: ["type", "interval", "docker", "process", "prometheus"]) else { return nil }
+        for key in ["type", "docker", "process", "prometheus"] {
+            let what = key == "type" ? "Caliper's monitor types" : "Caliper's \(key) monitor settings"
+            mapping.optional(key)?.note("\(what) do not apply: vernier samples every node's CPU, memory, network and disk itself")
+        }
+        let seconds = mapping.read("interval", default: MonitorSettings().interval.inSeconds) { value in
+            value.require(value.number(), "a positive number of seconds") { $0 > 0 }
+        }
+        guard let seconds else { return nil }
+        return MonitorSettings(interval: .milliseconds(Int64((seconds * 1000).rounded())))
+    }
+
     private static func readCaliperMonitors(_ value: ConfigurationValue) -> MonitorSettings? {
         guard let mapping = value.mapping(allowedKeys: ["resource", "transaction"]) else { return nil }
         var interval = MonitorSettings().interval

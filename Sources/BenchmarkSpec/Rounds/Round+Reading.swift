@@ -6,6 +6,9 @@ struct RoundReadingContext {
     var namesNetworks: Bool
     /// The names under `networks`, if they were read.
     var networkNames: [String]?
+    /// The file is in Caliper's layout: its shapes (one-element lists, durations in bare seconds)
+    /// are read, and noted.
+    var caliper = false
 }
 
 extension Round {
@@ -46,7 +49,8 @@ extension Round {
 
     /// Reads one round, or the rounds its `grid` expands to; `labels` holds the labels seen so far.
     private static func read(_ value: ConfigurationValue, labels: inout Set<String>, context: RoundReadingContext) -> [Round]? {
-        guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
+        // Older Caliper files give the workload as a round's `callback` and `arguments`.
+        guard let mapping = value.mapping(allowedKeys: context.caliper ? keys + ["callback", "arguments"] : keys) else { return nil }
         let label = mapping.read("label") { value -> String? in
             guard let label = value.string() else { return nil }
             guard !label.trimmingWhitespace.isEmpty else {
@@ -69,12 +73,28 @@ extension Round {
         } else if grid == nil {
             length = nil
         } else {
-            length = readLength(mapping).map(Optional.some)
+            length = readLength(mapping, context: context).map(Optional.some)
         }
         let shortest = grid??.transactions?.min().map(RoundLength.transactions)
         let trim = readTrim(mapping, length: shortest ?? (length ?? nil))
-        let rateControl = mapping.read("rateControl") { RateControl.read($0, nested: false) }
-        let workload = mapping.read("workload", Workload.read)
+        let rateControl = mapping.read("rateControl") { value in
+            caliperElement(value, context: context).flatMap { RateControl.read($0, nested: false) }
+        }
+        let workload: Workload?
+        if context.caliper, let callback = mapping.optional("callback") {
+            if let both = mapping.optional("workload") {
+                both.report("give the workload once: workload, or older Caliper's callback and arguments")
+                workload = nil
+            } else {
+                callback.note("older Caliper's callback and round arguments are read as workload {module, arguments}")
+                workload = Workload.read(module: callback, arguments: mapping.optional("arguments"), owner: mapping.value)
+            }
+        } else {
+            if context.caliper, let stray = mapping.optional("arguments") {
+                stray.report("round-level arguments go with older Caliper's callback; with workload, put them in workload.arguments")
+            }
+            workload = mapping.read("workload", Workload.read)
+        }
         let accounts = mapping.read("accounts", default: Int?.none) { value -> Int?? in
             if grid??.accounts != nil {
                 value.report("the grid's accounts give the round's accounts: leave out accounts")
@@ -188,13 +208,23 @@ extension Round {
     }
 
     /// Reads exactly one of `txNumber` (>= 1) and `txDuration` (> 0).
-    private static func readLength(_ mapping: ConfigurationMapping) -> RoundLength? {
+    private static func readLength(_ mapping: ConfigurationMapping, context: RoundReadingContext) -> RoundLength? {
         let number = mapping.optional("txNumber")
         let duration = mapping.optional("txDuration")
         switch (number, duration) {
         case (let number?, nil):
-            return number.integer(atLeast: 1).map(RoundLength.transactions)
+            return caliperElement(number, context: context)?.integer(atLeast: 1).map(RoundLength.transactions)
         case (nil, let duration?):
+            guard let duration = caliperElement(duration, context: context) else { return nil }
+            // Caliper gives txDuration in seconds, as a bare number.
+            if context.caliper, duration.tagName == .int || duration.tagName == .float {
+                guard let seconds = duration.number(), seconds > 0, seconds <= 31_536_000 else {
+                    duration.report("txDuration in seconds must be above 0 and at most a year")
+                    return nil
+                }
+                duration.note("Caliper's txDuration \(duration.text) is \(duration.text) seconds")
+                return .duration(.milliseconds(Int64((seconds * 1000).rounded())))
+            }
             return duration.positiveDuration().map(RoundLength.duration)
         case (_?, let duration?):
             duration.report("txNumber and txDuration are exclusive: give only one")
@@ -203,6 +233,20 @@ extension Round {
             mapping.value.report("a round needs exactly one of txNumber or txDuration (or a grid of transactions)")
             return nil
         }
+    }
+
+    /// In Caliper's layout, a one-element list (`txNumber: [1000]`, older Caliper) stands for its
+    /// element; several elements were older Caliper's rounds in sequence, which vernier does not
+    /// expand: that is an error asking for one round per value. Elsewhere the value itself.
+    private static func caliperElement(_ value: ConfigurationValue, context: RoundReadingContext) -> ConfigurationValue? {
+        guard context.caliper, case .sequence = value.node, let elements = value.sequence() else { return value }
+        guard elements.count == 1 else {
+            value.report("a list of \(elements.count) values: older Caliper ran one round per value; "
+                         + "write one round for each (vernier does not expand them)")
+            return nil
+        }
+        value.note("Caliper's one-element list is read as its element")
+        return ConfigurationValue(node: elements[0].node, path: value.path, diagnostics: value.diagnostics)
     }
 
     /// Reads `trim`: a count below `txNumber`, or a duration below `txDuration`.

@@ -18,8 +18,16 @@ extension Workload {
     /// Reads a `workload {module, arguments}`.
     static func read(_ value: ConfigurationValue) -> Workload? {
         guard let mapping = value.mapping(allowedKeys: ["module", "arguments"]) else { return nil }
+        guard let moduleValue = mapping.required("module") else { return nil }
+        return read(module: moduleValue, arguments: mapping.optional("arguments"), owner: mapping.value)
+    }
+
+    /// Reads a workload from its module and arguments, wherever the file puts them: `workload`'s
+    /// keys, or older Caliper's round-level `callback` and `arguments`.
+    static func read(module moduleValue: ConfigurationValue, arguments argumentsValue: ConfigurationValue?,
+                     owner: ConfigurationValue) -> Workload? {
         var caliperModule = false
-        guard let module = mapping.read("module", { value -> String? in
+        guard let module = { (value: ConfigurationValue) -> String? in
             // Caliper's scenario files (`.../simple/open.js`) name the built-in modules.
             if let text = value.node.string, text.hasSuffix(".js") {
                 guard let builtIn = builtInModule(forCaliperPath: text) else {
@@ -32,8 +40,7 @@ extension Workload {
                 return builtIn
             }
             return value.choice(among: moduleNames)
-        }) else { return nil }
-        let argumentsValue = mapping.optional("arguments")
+        }(moduleValue) else { return nil }
         let arguments: ConfigurationMapping?
         if let argumentsValue {
             // A Caliper module takes whatever arguments its file passes: those vernier's module does
@@ -42,7 +49,7 @@ extension Workload {
                 allowedKeys: argumentKeys[module] ?? [],
                 unknownKeysNote: caliperModule ? "not an argument vernier's \(module) uses: ignored" : nil)
         } else {
-            arguments = ConfigurationMapping(value: mapping.value, entries: [])
+            arguments = ConfigurationMapping(value: owner, entries: [])
         }
         guard let arguments else { return nil }
         let patients = { arguments.read("patients", default: defaultPatients) { $0.integer(atLeast: 1) } }
