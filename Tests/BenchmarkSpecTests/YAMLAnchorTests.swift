@@ -261,3 +261,42 @@ struct CaliperOlderLayoutTests {
         #expect(throws: ConfigurationErrors.self) { try BenchmarkConfiguration(yaml: native, fileName: "native.yaml") }
     }
 }
+
+/// Options Caliper's rate controllers take that vernier's do not use, in a Caliper file.
+@Suite("Caliper's rate-controller options")
+struct CaliperRateOptionTests {
+    static func file(_ rateControl: String) -> String {
+        """
+        test:
+          name: rates
+          rounds:
+            - label: r
+              txNumber: 10
+              rateControl: \(rateControl)
+              workload: { module: benchmarks/scenario/simple/open.js }
+        """
+    }
+
+    @Test func logChangeIsNotedAndOlderFeedbackBoundIsRead() throws {
+        let composite = try BenchmarkConfiguration(yaml: Self.file("""
+            { type: composite-rate, opts: { weights: [1, 1], logChange: true, rateControllers: [ { type: fixed-rate, opts: { tps: 5 } }, { type: fixed-feedback-rate, opts: { tps: 9, unfinished_per_client: 4 } } ] } }
+            """), fileName: "rates.yaml")
+        #expect(composite.rounds[0].rateControl == .composite(weights: [1, 1], controllers: [
+            .fixedRate(tps: 5), .fixedFeedbackRate(tps: 9, transactionLoad: 4)]))
+        let notes = composite.readingNotes.joined(separator: "\n")
+        #expect(notes.contains("opts.logChange: Caliper's composite-rate option logChange does not change the schedule: ignored"))
+        #expect(notes.contains("unfinished_per_client: older Caliper's unfinished_per_client is read as transactionLoad"))
+    }
+
+    @Test func vernierFilesStayStrictAboutThem() throws {
+        let native = """
+            name: native
+            network: { consensus: raft, organizations: [ { name: org1, peers: 1 } ] }
+            rounds:
+              - { label: r, txNumber: 5, workload: { module: noop },
+                  rateControl: { type: composite-rate, opts: { weights: [1], logChange: true, rateControllers: [ { type: fixed-rate, opts: { tps: 1 } } ] } } }
+            """
+        let errors = try #require(throws: ConfigurationErrors.self) { try BenchmarkConfiguration(yaml: native, fileName: "native.yaml") }
+        #expect(errors.errors.contains { $0.path == "rounds[0].rateControl.opts.logChange" && $0.message == "unknown key" })
+    }
+}

@@ -11,8 +11,20 @@ extension RateControl {
         "replay-rate": ["path"],
     ]
 
-    /// Reads a `rateControl {type, opts}`; `nested` is true inside a composite controller.
-    static func read(_ value: ConfigurationValue, nested: Bool) -> RateControl? {
+    /// Options Caliper's own rate controllers take that vernier's do not use: in a Caliper file
+    /// they are noted and ignored (`composite-rate`'s `logChange` only logs rate changes).
+    static let caliperOnlyOptionKeys: [String: [String]] = [
+        "composite-rate": ["logChange"],
+        "fixed-feedback-rate": ["unfinished_per_client"],
+        "linear-rate": [],
+        "fixed-load": [],
+        "maximum-rate": [],
+        "fixed-rate": [],
+    ]
+
+    /// Reads a `rateControl {type, opts}`; `nested` is true inside a composite controller;
+    /// `caliper` is true in a file in Caliper's layout, where Caliper's own options are accepted.
+    static func read(_ value: ConfigurationValue, nested: Bool, caliper: Bool = false) -> RateControl? {
         guard let mapping = value.mapping(allowedKeys: ["type", "opts"]) else { return nil }
         guard let typeValue = mapping.required("type"), let type = typeValue.choice(among: typeNames) else {
             return nil
@@ -23,7 +35,11 @@ extension RateControl {
         }
         let opts: ConfigurationMapping?
         if let optsValue = mapping.optional("opts") {
-            opts = optsValue.mapping(allowedKeys: optionKeys[type] ?? [])
+            let caliperOnly = caliper ? caliperOnlyOptionKeys[type] ?? [] : []
+            opts = optsValue.mapping(allowedKeys: (optionKeys[type] ?? []) + caliperOnly)
+            for key in caliperOnly where key != "unfinished_per_client" {
+                opts?.optional(key)?.note("Caliper's \(type) option \(key) does not change the schedule: ignored")
+            }
         } else if type == "zero-rate" {
             return .zeroRate
         } else {
@@ -50,11 +66,24 @@ extension RateControl {
             return .maximumRate(tps: tps, step: step, sampleInterval: sampleInterval, includeFailed: includeFailed)
         case "fixed-feedback-rate":
             let tps = opts.read("tps", readRate)
-            let transactionLoad = opts.read("transactionLoad") { $0.integer(atLeast: 1) }
+            // Older Caliper called the unfinished-transaction bound `unfinished_per_client`; with
+            // one driver process, per client is the whole bound.
+            let transactionLoad: Int?
+            if let older = opts.optional("unfinished_per_client") {
+                if let both = opts.optional("transactionLoad") {
+                    both.report("give the bound once: transactionLoad, or older Caliper's unfinished_per_client")
+                    transactionLoad = nil
+                } else {
+                    older.note("older Caliper's unfinished_per_client is read as transactionLoad (one driver process)")
+                    transactionLoad = older.integer(atLeast: 1)
+                }
+            } else {
+                transactionLoad = opts.read("transactionLoad") { $0.integer(atLeast: 1) }
+            }
             guard let tps, let transactionLoad else { return nil }
             return .fixedFeedbackRate(tps: tps, transactionLoad: transactionLoad)
         case "composite-rate":
-            return readComposite(opts)
+            return readComposite(opts, caliper: caliper)
         case "zero-rate":
             return .zeroRate
         case "replay-rate":
@@ -90,7 +119,7 @@ extension RateControl {
     }
 
     /// Reads `composite-rate` options: weights >= 0 (not all 0), one per controller.
-    private static func readComposite(_ opts: ConfigurationMapping) -> RateControl? {
+    private static func readComposite(_ opts: ConfigurationMapping, caliper: Bool) -> RateControl? {
         let weightsValue = opts.required("weights")
         let weights = weightsValue.flatMap { value -> [Double]? in
             guard let elements = value.sequence() else { return nil }
@@ -112,7 +141,7 @@ extension RateControl {
                 value.report("at least one rate controller is required")
                 return nil
             }
-            let controllers = elements.map { read($0, nested: true) }
+            let controllers = elements.map { read($0, nested: true, caliper: caliper) }
             guard controllers.allSatisfy({ $0 != nil }) else { return nil }
             return controllers.compactMap { $0 }
         }

@@ -78,7 +78,7 @@ extension Round {
         let shortest = grid??.transactions?.min().map(RoundLength.transactions)
         let trim = readTrim(mapping, length: shortest ?? (length ?? nil))
         let rateControl = mapping.read("rateControl") { value in
-            caliperElement(value, context: context).flatMap { RateControl.read($0, nested: false) }
+            caliperElement(value, context: context).flatMap { RateControl.read($0, nested: false, caliper: context.caliper) }
         }
         let workload: Workload?
         if context.caliper, let callback = mapping.optional("callback") {
