@@ -300,3 +300,26 @@ struct CaliperRateOptionTests {
         #expect(errors.errors.contains { $0.path == "rounds[0].rateControl.opts.logChange" && $0.message == "unknown key" })
     }
 }
+
+/// Caliper's `monitors` section: the interval is taken, the monitors themselves are noted.
+@Suite("Caliper's monitors section")
+struct CaliperMonitorsTests {
+    @Test func dockerAndTransactionMonitorsAreNotedAsNotApplicable() throws {
+        let configuration = try BenchmarkConfiguration(yaml: """
+            test:
+              name: monitors
+              rounds:
+                - { label: r, txNumber: 10, rateControl: { type: fixed-rate, opts: { tps: 5 } },
+                    workload: { module: benchmarks/scenario/simple/open.js } }
+            monitors:
+              resource:
+                - { module: docker, options: { interval: 2, containers: ['all'] } }
+              transaction:
+                - { module: prometheus-push, options: { pushInterval: 5000 } }
+            """, fileName: "monitors.yaml")
+        #expect(configuration.monitor.interval == .seconds(2))
+        let notes = configuration.readingNotes.joined(separator: "\n")
+        #expect(notes.contains("monitors.resource[0]: Caliper's docker resource monitor: its interval is taken"))
+        #expect(notes.contains("monitors.transaction: Caliper's transaction monitors"))
+    }
+}

@@ -95,10 +95,15 @@ extension BenchmarkConfiguration {
 
     private static func readCaliperMonitors(_ value: ConfigurationValue) -> MonitorSettings? {
         guard let mapping = value.mapping(allowedKeys: ["resource", "transaction"]) else { return nil }
+        mapping.optional("transaction")?.note("Caliper's transaction monitors (logging, prometheus push) do not apply: "
+                                              + "vernier writes every transaction's figures to its own results")
         var interval = MonitorSettings().interval
         for monitor in mapping.optional("resource")?.sequence() ?? [] {
             guard let entry = monitor.mapping(allowedKeys: ["module", "options"]) else { continue }
-            _ = entry.read("module") { $0.string() }
+            if let module = entry.read("module", { $0.string() }) {
+                entry.value.note("Caliper's \(module) resource monitor: its interval is taken; the rest does not apply, "
+                                 + "vernier samples every node's CPU, memory, network and disk itself")
+            }
             guard case .mapping(let options)? = entry.optional("options")?.node else { continue }
             for (key, node) in options where key.string == "interval" {
                 let option = ConfigurationValue(node: node, path: monitor.childPath("options.interval"), diagnostics: value.diagnostics)
