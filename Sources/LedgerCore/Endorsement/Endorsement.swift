@@ -170,7 +170,7 @@ extension EndorsementConfiguration: Codable {
             let entry = try list.nestedContainer(keyedBy: EndorserKeys.self)
             let organization = try entry.decode(String.self, forKey: .organization)
             let hex = try entry.decode(String.self, forKey: .publicKey)
-            guard let key = Self.bytes(fromHex: hex), key.count == SigningAccount.publicKeyLength else {
+            guard hex.utf8.count <= 1_024, let key = Hexadecimal.bytes(hex), key.count == SigningAccount.publicKeyLength else {
                 throw DecodingError.dataCorruptedError(forKey: .publicKey, in: entry,
                                                        debugDescription: "not a compressed P-256 public key in hexadecimal")
             }
@@ -201,36 +201,7 @@ extension EndorsementConfiguration: Codable {
         for endorser in endorsers {
             var entry = list.nestedContainer(keyedBy: EndorserKeys.self)
             try entry.encode(endorser.organization, forKey: .organization)
-            try entry.encode(endorser.publicKey.map { String($0, radix: 16).leftPadded(to: 2) }.joined(), forKey: .publicKey)
+            try entry.encode(Hexadecimal.text(endorser.publicKey), forKey: .publicKey)
         }
-    }
-
-    private static func bytes(fromHex text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0, digits.count <= 1_024 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
