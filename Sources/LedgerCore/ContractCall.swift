@@ -2,12 +2,14 @@
 public enum ContractCall: Sendable, Hashable, CanonicalCodable {
     case simple(SimpleCall)
     case clinical(ClinicalCall)
+    case smallbank(SmallbankCall)
 
     /// The contract's name, as benchmark files and reports spell it.
     public var contractName: String {
         switch self {
         case .simple: "simple"
         case .clinical: "clinical"
+        case .smallbank: "smallbank"
         }
     }
 
@@ -16,6 +18,7 @@ public enum ContractCall: Sendable, Hashable, CanonicalCodable {
         switch self {
         case .simple(let call): call.functionName
         case .clinical(let call): call.functionName
+        case .smallbank(let call): call.functionName
         }
     }
 
@@ -24,6 +27,7 @@ public enum ContractCall: Sendable, Hashable, CanonicalCodable {
         switch self {
         case .simple(let call): call.isReadOnly
         case .clinical(let call): call.isReadOnly
+        case .smallbank(let call): call.isReadOnly
         }
     }
 
@@ -35,6 +39,9 @@ public enum ContractCall: Sendable, Hashable, CanonicalCodable {
         case .clinical(let call):
             writer.write(UInt8(2))
             writer.write(call)
+        case .smallbank(let call):
+            writer.write(UInt8(3))
+            writer.write(call)
         }
     }
 
@@ -42,6 +49,7 @@ public enum ContractCall: Sendable, Hashable, CanonicalCodable {
         switch try reader.readUInt8("call.contract") {
         case 1: self = .simple(try reader.read())
         case 2: self = .clinical(try reader.read())
+        case 3: self = .smallbank(try reader.read())
         case let tag: throw .unknownTag(field: "call.contract", tag: tag)
         }
     }

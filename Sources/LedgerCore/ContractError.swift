@@ -31,6 +31,13 @@ public enum ContractError: UInt16, Error, Sendable, CaseIterable, CustomStringCo
     case invalidText = 221
     case roleConflict = 222
 
+    // smallbank: 300...399
+    case customerExists = 301
+    case customerMissing = 302
+    case smallbankBalanceOutOfRange = 303
+    case invalidCustomer = 304
+    case sameCustomer = 305
+
     // both: 900...999
     /// A call that changes state was sent where only a read-only call is allowed.
     case notReadOnly = 901
@@ -67,6 +74,11 @@ public enum ContractError: UInt16, Error, Sendable, CaseIterable, CustomStringCo
         case .controlledDrugAlreadyDispensed: "controlledDrugAlreadyDispensed"
         case .invalidText: "invalidText"
         case .roleConflict: "roleConflict"
+        case .customerExists: "customerExists"
+        case .customerMissing: "customerMissing"
+        case .smallbankBalanceOutOfRange: "smallbankBalanceOutOfRange"
+        case .invalidCustomer: "invalidCustomer"
+        case .sameCustomer: "sameCustomer"
         case .notReadOnly: "notReadOnly"
         }
     }

@@ -15,6 +15,10 @@ extension ContractOutput: CanonicalCodable {
         case .treatment(let id):
             writer.write(UInt8(4))
             writer.write(id)
+        case .bankBalances(let checking, let savings):
+            writer.write(UInt8(5))
+            writer.write(UInt64(bitPattern: checking))
+            writer.write(UInt64(bitPattern: savings))
         }
     }
 
@@ -25,6 +29,8 @@ extension ContractOutput: CanonicalCodable {
         case 2: self = .recordCount(try reader.readUInt64("output.recordCount"))
         case 3: self = .auditTrail(try reader.readArray("output.auditTrail", limit: ClinicalRules.maximumAuditEntriesListed))
         case 4: self = .treatment(try reader.readHash("output.treatment"))
+        case 5: self = .bankBalances(checking: Int64(bitPattern: try reader.readUInt64("output.checking")),
+                                     savings: Int64(bitPattern: try reader.readUInt64("output.savings")))
         case let tag: throw .unknownTag(field: "output", tag: tag)
         }
     }

@@ -23,6 +23,8 @@ public enum ContractOutput: Sendable, Hashable {
     case auditTrail([AuditEntry])
     /// The id of a newly registered treatment.
     case treatment(Hash256)
+    /// A Smallbank customer's two balances.
+    case bankBalances(checking: Int64, savings: Int64)
 }
 
 /// The federation-wide settings fixed at genesis.
@@ -203,6 +205,7 @@ public struct Ledger: Sendable {
         switch call {
         case .simple(let call): try SimpleContract.execute(call, in: context, state: &state)
         case .clinical(let call): try ClinicalContract.execute(call, in: context, state: &state)
+        case .smallbank(let call): try SmallbankContract.execute(call, in: context, state: &state)
         }
     }
 

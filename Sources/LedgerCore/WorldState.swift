@@ -33,6 +33,7 @@ public enum StateNamespace: UInt8, Sendable {
     case auditCount = 17
     case auditEntry = 18
     case dispensation = 19
+    case smallbankAccount = 30
 }
 
 /// A value in the world state and the version of the transaction that wrote it.

@@ -71,7 +71,8 @@ public struct RoundRunner: Sendable {
     /// When set, the round signs with the pool's first `assignedAccounts` accounts only, transaction
     /// `i` with account `i mod assignedAccounts`: each account sends its fixed share, in order.
     public let assignedAccounts: Int?
-    /// The most transactions released and not yet finished; beyond it the scheduler waits.
+    /// The most transactions released and not yet finished; beyond it the scheduler waits (a
+    /// batch may pass it by less than its size).
     public static let maximumOutstanding = 65_536
     /// How many transactions' records a round keeps for its event log (figures count them all).
     public static let maximumKeptRecords = 1_000_000
@@ -106,7 +107,10 @@ public struct RoundRunner: Sendable {
         func elapsed() -> UInt64 { Schedules.nanoseconds(clock.now - start) }
 
         var lags = LatencyDistribution()
+        /// Slots the schedule released (a round's `txNumber` counts them, as Caliper counts batches).
         var released = 0
+        var transactionIndex = 0
+        let batch = generator.workload.transactionsPerRelease
         var interrupted = false
         let reporter = progress.map { report in
             Task {
@@ -160,18 +164,22 @@ public struct RoundRunner: Sendable {
                     }
                     let releasedAt = elapsed()
                     lags.record(nanoseconds: releasedAt > intended ? releasedAt - intended : 0)
-                    let index = released
                     released += 1
-                    counters.inFlight.add(1, ordering: .relaxed)
-                    counters.released.add(1, ordering: .relaxed)
-                    group.addTask {
-                        let record = await execute(index: index, intended: intended, start: start, clock: clock)
-                        counters.record(record)
-                        if record.outcome == .succeeded { counters.succeeded.add(1, ordering: .relaxed) }
-                        else { counters.failed.add(1, ordering: .relaxed) }
-                        counters.finished.add(1, ordering: .relaxed)
-                        counters.inFlight.subtract(1, ordering: .relaxed)
-                        finishSignal.yield()
+                    // A batch (Smallbank's txnPerBatch) goes out together at its slot.
+                    for _ in 0..<batch {
+                        let index = transactionIndex
+                        transactionIndex += 1
+                        counters.inFlight.add(1, ordering: .relaxed)
+                        counters.released.add(1, ordering: .relaxed)
+                        group.addTask {
+                            let record = await execute(index: index, intended: intended, start: start, clock: clock)
+                            counters.record(record)
+                            if record.outcome == .succeeded { counters.succeeded.add(1, ordering: .relaxed) }
+                            else { counters.failed.add(1, ordering: .relaxed) }
+                            counters.finished.add(1, ordering: .relaxed)
+                            counters.inFlight.subtract(1, ordering: .relaxed)
+                            finishSignal.yield()
+                        }
                     }
                 }
             }

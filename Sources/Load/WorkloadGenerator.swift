@@ -23,6 +23,7 @@ public final class WorkloadContext: Sendable {
 
     private struct State {
         var openedKeys = 0
+        var createdCustomers = 0
         var prepared: Set<String> = []
         var nonces: [Address: UInt64] = [:]
         var treatments: [Int: Hash256] = [:]
@@ -36,10 +37,16 @@ public final class WorkloadContext: Sendable {
     }
 
     /// A key of the `simple` contract: fixed width, numbered, never reused in a run.
-    public static func simpleKey(_ number: Int) -> String {
+    public static func simpleKey(_ number: Int) -> String { numbered("acct", number) }
+
+    /// A Smallbank customer id: fixed width, numbered, never reused in a run.
+    public static func smallbankCustomer(_ number: Int) -> String { numbered("cust", number) }
+
+    /// `prefix` and `number` in ten digits.
+    private static func numbered(_ prefix: String, _ number: Int) -> String {
         // Built by hand: Foundation's String(format:) costs microseconds on the hot path.
         let digits = String(number)
-        return "acct" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+        return prefix + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
     }
 
     /// Takes the next unused `simple` key number.
@@ -51,6 +58,17 @@ public final class WorkloadContext: Sendable {
     }
 
     var openedKeys: Int { state.withLock { $0.openedKeys } }
+
+    /// Takes the next unused Smallbank customer number.
+    func takeSmallbankCustomer() -> Int {
+        state.withLock { state in
+            defer { state.createdCustomers += 1 }
+            return state.createdCustomers
+        }
+    }
+
+    /// How many Smallbank customers the run has created (or sent to be created).
+    var createdCustomers: Int { state.withLock { $0.createdCustomers } }
 
     /// An account that only preparation signs with (patients' controllers, extra doctors).
     func auxiliary(_ role: UInt64, _ index: Int) -> SigningAccount {
@@ -117,8 +135,10 @@ public struct WorkloadGenerator: Sendable {
 
     /// Whether the calls are queries a peer evaluates without ordering them.
     public var isQuery: Bool {
-        if case .simpleQuery = workload { return true }
-        return false
+        switch workload {
+        case .simpleQuery, .smallbankQuery: true
+        default: false
+        }
     }
 
     var patients: Int {
@@ -165,10 +185,58 @@ public struct WorkloadGenerator: Sendable {
             let to = (from + 1 + pick(index &* 31, among: max(1, arguments.numberOfAccounts - 1))) % max(1, min(arguments.numberOfAccounts, context.openedKeys))
             return .simple(.transfer(from: WorkloadContext.simpleKey(from), to: WorkloadContext.simpleKey(to),
                                      amount: UInt64(arguments.moneyToTransfer)))
+        case .smallbankCreate(let arguments):
+            return createCustomer(arguments)
+        case .smallbankModify(let arguments):
+            return smallbankOperation(index: index, arguments: arguments)
+        case .smallbankQuery(let arguments):
+            var draw = SmallbankDraw(seed: context.seed, index: index)
+            return .smallbank(.balance(customer: WorkloadContext.smallbankCustomer(draw.customer(among: customers(arguments)))))
+        case .smallbankOperations(let arguments):
+            if index < arguments.accountsGenerated ?? 0 { return createCustomer(arguments) }
+            return smallbankOperation(index: index, arguments: arguments)
         case .noop:
             return Self.noopCall
         default:
             return clinicalCall(index: index, account: account, role: role(of: account) ?? .treatingDoctor)
+        }
+    }
+
+    /// A call that creates the next new Smallbank customer.
+    private func createCustomer(_ arguments: SmallbankArguments) -> ContractCall {
+        let number = context.takeSmallbankCustomer()
+        return .smallbank(.createAccount(customer: WorkloadContext.smallbankCustomer(number), name: "customer \(number)",
+                                         checking: arguments.initialChecking, savings: arguments.initialSavings))
+    }
+
+    /// How many customers the round's operations pick from: the first `accountsGenerated`
+    /// created, or all created so far.
+    private func customers(_ arguments: SmallbankArguments) -> Int {
+        let created = context.createdCustomers
+        return max(1, min(arguments.accountsGenerated ?? created, created))
+    }
+
+    /// One of Smallbank's operations, drawn by weight, on customers drawn uniformly (two
+    /// different ones where it moves money between customers), with an amount from 1 through
+    /// `maximumAmount`: Caliper's `modify`.
+    private func smallbankOperation(index: Int, arguments: SmallbankArguments) -> ContractCall {
+        var draw = SmallbankDraw(seed: context.seed, index: index)
+        let count = customers(arguments)
+        let customer = WorkloadContext.smallbankCustomer(draw.customer(among: count))
+        let amount = draw.amount(upTo: arguments.maximumAmount)
+        switch draw.operation(arguments.mix) {
+        case .transactSavings: return .smallbank(.transactSavings(customer: customer, amount: amount))
+        case .depositChecking: return .smallbank(.depositChecking(customer: customer, amount: amount))
+        case .writeCheck: return .smallbank(.writeCheck(customer: customer, amount: amount))
+        case .balance: return .smallbank(.balance(customer: customer))
+        case .sendPayment:
+            let (source, destination) = draw.twoCustomers(among: count)
+            return .smallbank(.sendPayment(source: WorkloadContext.smallbankCustomer(source),
+                                           destination: WorkloadContext.smallbankCustomer(destination), amount: amount))
+        case .amalgamate:
+            let (source, destination) = draw.twoCustomers(among: count)
+            return .smallbank(.amalgamate(source: WorkloadContext.smallbankCustomer(source),
+                                          destination: WorkloadContext.smallbankCustomer(destination)))
         }
     }
 
@@ -218,7 +286,15 @@ public struct WorkloadGenerator: Sendable {
                                                    money: UInt64(arguments.initialMoney)))))
             }
             _ = try await commit(calls, round: round, target: target)
-        case .simpleOpen, .noop:
+        case .smallbankModify(let arguments), .smallbankQuery(let arguments):
+            // Customers the operations pick from and nobody created yet; a round that names no
+            // number works on what earlier rounds created, or on the default number if too few.
+            let wanted = arguments.accountsGenerated
+                ?? (context.createdCustomers < SmallbankArguments.minimumCustomers ? SmallbankArguments.defaultCustomers : 0)
+            let creator = context.auxiliary(4, 0)
+            let calls = (0..<max(0, wanted - context.createdCustomers)).map { _ in (creator, createCustomer(arguments)) }
+            _ = try await commit(calls, round: round, target: target)
+        case .simpleOpen, .smallbankCreate, .smallbankOperations, .noop:
             return
         default:
             try await prepareClinic(round: round, target: target)
@@ -354,5 +430,42 @@ public struct WorkloadGenerator: Sendable {
             }
         }
         return transactions.map(\.id)
+    }
+}
+
+/// The seeded draws of one Smallbank transaction: the same seed and index give the same call.
+struct SmallbankDraw {
+    private var generator: SeededGenerator
+
+    init(seed: UInt64, index: Int) {
+        generator = SeededGenerator(seed: seed ^ 0x5A11_BA4E_0000_0000 &+ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A customer number below `count`.
+    mutating func customer(among count: Int) -> Int { Int(generator.next() % UInt64(max(1, count))) }
+
+    /// Two different customer numbers below `count` (the same one only when there is one); a
+    /// second draw equal to the first moves to the next customer, as Caliper's does.
+    mutating func twoCustomers(among count: Int) -> (Int, Int) {
+        let first = customer(among: count)
+        var second = customer(among: count)
+        if second == first { second = (second + 1) % max(1, count) }
+        return (first, second)
+    }
+
+    /// An amount from 1 through `maximum`.
+    mutating func amount(upTo maximum: Int) -> UInt64 { 1 + generator.next() % UInt64(max(1, maximum)) }
+
+    /// An operation, drawn by the mix's weights.
+    mutating func operation(_ mix: SmallbankMix) -> SmallbankOperation {
+        let weights = mix.weights
+        let total = weights.reduce(0) { $0 + $1.weight }
+        let position = Double(generator.next() >> 11) / Double(1 << 53) * total
+        var cumulative = 0.0
+        for (operation, weight) in weights where weight > 0 {
+            cumulative += weight
+            if position < cumulative { return operation }
+        }
+        return weights.last { $0.weight > 0 }!.operation
     }
 }

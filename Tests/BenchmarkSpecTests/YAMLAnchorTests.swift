@@ -238,17 +238,43 @@ struct CaliperOlderLayoutTests {
         #expect(configuration.monitor.interval == .milliseconds(500))
         let notes = configuration.readingNotes.joined(separator: "\n")
         for fragment in ["test.clients: Caliper's 5 clients", "test.rounds[0].txNumber: Caliper's one-element list",
-                         "test.rounds[1].txDuration: Caliper's txDuration 2 is 2 seconds",
+                         "test.rounds[1].txDuration: Caliper's txDuration is in seconds: 2 s",
                          "test.rounds[0].callback: older Caliper's callback", "arguments.money: not an argument",
                          "monitor.type: Caliper's monitor types do not apply"] {
             #expect(notes.contains(fragment), "no note contains \(fragment):\n\(notes)")
         }
     }
 
-    @Test func severalValuesPerRoundAreAClearError() throws {
-        let file = Self.olderFile.replacingOccurrences(of: "    txNumber:\n    - 100", with: "    txNumber:\n    - 100\n    - 200")
+    @Test func listsOfSeveralValuesRunAsRoundsInSequence() throws {
+        let file = Self.olderFile
+            .replacingOccurrences(of: "    txNumber:\n    - 100", with: "    txNumber:\n    - 100\n    - 200\n    - 300")
+            .replacingOccurrences(of: "    - type: fixed-rate\n      opts:\n        tps: 50\n    arguments:",
+                                  with: "    - { type: fixed-rate, opts: { tps: 50 } }\n    - { type: fixed-rate, opts: { tps: 100 } }\n"
+                                      + "    - { type: fixed-rate, opts: { tps: 150 } }\n    arguments:")
+        let configuration = try BenchmarkConfiguration(yaml: file, fileName: "old.yaml")
+        #expect(configuration.rounds.map(\.label) == ["open 1", "open 2", "open 3", "query"])
+        #expect(configuration.rounds.prefix(3).map(\.length) == [.transactions(100), .transactions(200), .transactions(300)])
+        #expect(configuration.rounds.prefix(3).map(\.rateControl) == [50.0, 100, 150].map { RateControl.fixedRate(tps: $0) })
+        #expect(configuration.rounds.prefix(3).allSatisfy { $0.workload == .simpleOpen(SimpleArguments()) })
+        let notes = configuration.readingNotes.joined(separator: "\n")
+        #expect(notes.contains("test.rounds[0].label: older Caliper's lists of 3 values run as 3 rounds in sequence, \"open 1\" to \"open 3\""))
+    }
+
+    @Test func aSingleValueServesEveryRoundOfASequence() throws {
+        let file = Self.olderFile.replacingOccurrences(of: "    txNumber:\n    - 100", with: "    txNumber: [100, 200]")
+        let configuration = try BenchmarkConfiguration(yaml: file, fileName: "old.yaml")
+        #expect(configuration.rounds.map(\.label) == ["open 1", "open 2", "query"])
+        #expect(configuration.rounds[0].rateControl == .fixedRate(tps: 50) && configuration.rounds[1].rateControl == .fixedRate(tps: 50))
+    }
+
+    @Test func listsOfDifferentLengthsAreAClearError() throws {
+        let file = Self.olderFile
+            .replacingOccurrences(of: "    txNumber:\n    - 100", with: "    txNumber: [100, 200]")
+            .replacingOccurrences(of: "    - type: fixed-rate\n      opts:\n        tps: 50\n    arguments:",
+                                  with: "    - { type: fixed-rate, opts: { tps: 50 } }\n    - { type: fixed-rate, opts: { tps: 100 } }\n"
+                                      + "    - { type: fixed-rate, opts: { tps: 150 } }\n    arguments:")
         let errors = try #require(throws: ConfigurationErrors.self) { try BenchmarkConfiguration(yaml: file, fileName: "old.yaml") }
-        #expect(errors.errors.contains { $0.path == "test.rounds[0].txNumber" && $0.message.contains("one round for each") })
+        #expect(errors.errors.contains { $0.path == "test.rounds[0].rateControl" && $0.message.contains("where txNumber has 2") })
     }
 
     @Test func bareSecondsAreCaliperOnly() throws {

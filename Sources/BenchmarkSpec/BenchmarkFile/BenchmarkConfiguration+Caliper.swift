@@ -123,6 +123,10 @@ extension Workload {
         let components = path.dropLast(3).split(separator: "/")
         guard components.count >= 2 else { return nil }
         let candidate = components.suffix(2).joined(separator: "/")
+        if let renamed = caliperModuleNames[candidate] { return renamed }
         return moduleNames.contains(candidate) ? candidate : nil
     }
+
+    /// Caliper's scenario files whose vernier module has another name.
+    static let caliperModuleNames = ["smallbank/smallbankOperations": "smallbank/operations"]
 }

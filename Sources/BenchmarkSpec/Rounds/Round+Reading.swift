@@ -60,6 +60,15 @@ extension Round {
             return label
         }
         let description = mapping.read("description", default: String?.none) { $0.string().map(Optional.some) }
+        // Older Caliper's lists of several values: one round per value, in sequence.
+        guard let sequence = caliperSequenceCount(mapping, context: context) else { return nil }
+        if sequence > 1 {
+            if let label {
+                mapping.optional("label")?.note("older Caliper's lists of \(sequence) values run as \(sequence) rounds in sequence, "
+                                                 + "\"\(label) 1\" to \"\(label) \(sequence)\"")
+            }
+            return readSequence(mapping, label: label, description: description, count: sequence, labels: &labels, context: context)
+        }
         let grid = mapping.read("grid", default: Grid?.none) { readGrid($0, context: context).map(Optional.some) }
         // The round's length: txNumber or txDuration, unless the grid gives the transaction counts
         // (`.some(nil)`); nil when invalid. A grid that failed to read reports its own errors.
@@ -73,28 +82,14 @@ extension Round {
         } else if grid == nil {
             length = nil
         } else {
-            length = readLength(mapping, context: context).map(Optional.some)
+            length = readLengths(mapping, count: 1, context: context).map { Optional.some($0[0]) }
         }
         let shortest = grid??.transactions?.min().map(RoundLength.transactions)
         let trim = readTrim(mapping, length: shortest ?? (length ?? nil))
         let rateControl = mapping.read("rateControl") { value in
-            caliperElement(value, context: context).flatMap { RateControl.read($0, nested: false, caliper: context.caliper) }
+            readCaliperValues(value, count: 1, context: context) { RateControl.read($0, nested: false, caliper: context.caliper) }?[0]
         }
-        let workload: Workload?
-        if context.caliper, let callback = mapping.optional("callback") {
-            if let both = mapping.optional("workload") {
-                both.report("give the workload once: workload, or older Caliper's callback and arguments")
-                workload = nil
-            } else {
-                callback.note("older Caliper's callback and round arguments are read as workload {module, arguments}")
-                workload = Workload.read(module: callback, arguments: mapping.optional("arguments"), owner: mapping.value)
-            }
-        } else {
-            if context.caliper, let stray = mapping.optional("arguments") {
-                stray.report("round-level arguments go with older Caliper's callback; with workload, put them in workload.arguments")
-            }
-            workload = mapping.read("workload", Workload.read)
-        }
+        let workload = readWorkload(mapping, context: context)
         let accounts = mapping.read("accounts", default: Int?.none) { value -> Int?? in
             if grid??.accounts != nil {
                 value.report("the grid's accounts give the round's accounts: leave out accounts")
@@ -207,25 +202,105 @@ extension Round {
         return value.choice(among: names)
     }
 
-    /// Reads exactly one of `txNumber` (>= 1) and `txDuration` (> 0).
-    private static func readLength(_ mapping: ConfigurationMapping, context: RoundReadingContext) -> RoundLength? {
+    /// Reads the workload: `workload`, or older Caliper's round-level `callback` and `arguments`.
+    private static func readWorkload(_ mapping: ConfigurationMapping, context: RoundReadingContext) -> Workload? {
+        if context.caliper, let callback = mapping.optional("callback") {
+            if let both = mapping.optional("workload") {
+                both.report("give the workload once: workload, or older Caliper's callback and arguments")
+                return nil
+            }
+            callback.note("older Caliper's callback and round arguments are read as workload {module, arguments}")
+            return Workload.read(module: callback, arguments: mapping.optional("arguments"), owner: mapping.value)
+        }
+        if context.caliper, let stray = mapping.optional("arguments") {
+            stray.report("round-level arguments go with older Caliper's callback; with workload, put them in workload.arguments")
+        }
+        return mapping.read("workload", Workload.read)
+    }
+
+    /// The keys older Caliper may give as lists of one value per round in sequence.
+    private static let sequenceKeys = ["txNumber", "txDuration", "rateControl"]
+
+    /// How many rounds a Caliper round stands for: the length of its lists of several values
+    /// (which must agree), 1 without them and outside Caliper's layout; nil when they disagree.
+    private static func caliperSequenceCount(_ mapping: ConfigurationMapping, context: RoundReadingContext) -> Int? {
+        guard context.caliper else { return 1 }
+        var count = 1
+        var first: String?
+        for key in sequenceKeys {
+            guard let value = mapping.optional(key), case .sequence = value.node, let elements = value.sequence(),
+                  elements.count > 1 else { continue }
+            if count > 1, elements.count != count {
+                value.report("a list of \(elements.count) values where \(first ?? "") has \(count): older Caliper's "
+                             + "lists give one value per round in sequence, so their lengths must agree")
+                return nil
+            }
+            count = elements.count
+            first = first ?? key
+        }
+        if count > 1, let grid = mapping.optional("grid") {
+            grid.report("a grid and older Caliper's lists of several values cannot be combined: use one or the other")
+            return nil
+        }
+        return count
+    }
+
+    /// Reads older Caliper's round whose lists give `count` rounds in sequence: round `i` takes
+    /// each list's value `i` (a single value serves every round), labelled "label i".
+    private static func readSequence(_ mapping: ConfigurationMapping, label: String?, description: String??, count: Int,
+                                     labels: inout Set<String>, context: RoundReadingContext) -> [Round]? {
+        let lengths = readLengths(mapping, count: count, context: context)
+        // All lengths are counts or all are durations; a trim must be shorter than the shortest.
+        let shortest = lengths?.min { first, second in
+            switch (first, second) {
+            case (.transactions(let first), .transactions(let second)): first < second
+            case (.duration(let first), .duration(let second)): first < second
+            default: false
+            }
+        }
+        let trim = readTrim(mapping, length: shortest)
+        let rateControls = mapping.read("rateControl") { value in
+            readCaliperValues(value, count: count, context: context) { RateControl.read($0, nested: false, caliper: true) }
+        }
+        let workload = readWorkload(mapping, context: context)
+        let accounts = mapping.read("accounts", default: Int?.none) { readAccounts($0, context: context).map(Optional.some) }
+        for key in ["network", "grid"] { mapping.optional(key)?.report("not available in older Caliper's rounds in sequence") }
+        guard let label, let description, let lengths, let trim, let rateControls, let workload, let accounts,
+              mapping.optional("network") == nil else { return nil }
+        var rounds: [Round] = []
+        for index in 0..<count {
+            let sequenceLabel = "\(label) \(index + 1)"
+            guard labels.insert(sequenceLabel).inserted else {
+                mapping.optional("label")?.report("duplicate round label \"\(sequenceLabel)\" (expanded from older Caliper's lists)")
+                return nil
+            }
+            rounds.append(Round(label: sequenceLabel, description: description, length: lengths[index], trim: trim,
+                                rateControl: rateControls[index], workload: workload, accounts: accounts, network: nil))
+        }
+        return rounds
+    }
+
+    /// Reads exactly one of `txNumber` (>= 1) and `txDuration` (> 0), `count` times over for older
+    /// Caliper's rounds in sequence.
+    private static func readLengths(_ mapping: ConfigurationMapping, count: Int, context: RoundReadingContext) -> [RoundLength]? {
         let number = mapping.optional("txNumber")
         let duration = mapping.optional("txDuration")
         switch (number, duration) {
         case (let number?, nil):
-            return caliperElement(number, context: context)?.integer(atLeast: 1).map(RoundLength.transactions)
+            return readCaliperValues(number, count: count, context: context) { $0.integer(atLeast: 1).map(RoundLength.transactions) }
         case (nil, let duration?):
-            guard let duration = caliperElement(duration, context: context) else { return nil }
-            // Caliper gives txDuration in seconds, as a bare number.
-            if context.caliper, duration.tagName == .int || duration.tagName == .float {
-                guard let seconds = duration.number(), seconds > 0, seconds <= 31_536_000 else {
-                    duration.report("txDuration in seconds must be above 0 and at most a year")
-                    return nil
+            return readCaliperValues(duration, count: count, context: context) { duration in
+                // Caliper gives txDuration in seconds, as a bare number.
+                if context.caliper, duration.tagName == .int || duration.tagName == .float {
+                    guard let seconds = duration.number(), seconds > 0, seconds <= 31_536_000 else {
+                        duration.report("txDuration in seconds must be above 0 and at most a year")
+                        return nil
+                    }
+                    duration.note("Caliper's txDuration is in seconds: \(duration.text) s")
+                    return .duration(.milliseconds(Int64((seconds * 1000).rounded())))
                 }
-                duration.note("Caliper's txDuration \(duration.text) is \(duration.text) seconds")
-                return .duration(.milliseconds(Int64((seconds * 1000).rounded())))
+                return duration.positiveDuration().map(RoundLength.duration)
             }
-            return duration.positiveDuration().map(RoundLength.duration)
         case (_?, let duration?):
             duration.report("txNumber and txDuration are exclusive: give only one")
             return nil
@@ -235,18 +310,25 @@ extension Round {
         }
     }
 
-    /// In Caliper's layout, a one-element list (`txNumber: [1000]`, older Caliper) stands for its
-    /// element; several elements were older Caliper's rounds in sequence, which vernier does not
-    /// expand: that is an error asking for one round per value. Elsewhere the value itself.
-    private static func caliperElement(_ value: ConfigurationValue, context: RoundReadingContext) -> ConfigurationValue? {
-        guard context.caliper, case .sequence = value.node, let elements = value.sequence() else { return value }
+    /// Reads a value `count` times over. In Caliper's layout, a list of `count` values gives one
+    /// per round and a one-element list (`txNumber: [1000]`) stands for its element; a single value
+    /// serves every round.
+    private static func readCaliperValues<T>(_ value: ConfigurationValue, count: Int, context: RoundReadingContext,
+                                             _ read: (ConfigurationValue) -> T?) -> [T]? {
+        guard context.caliper, case .sequence = value.node, let elements = value.sequence() else {
+            return read(value).map { Array(repeating: $0, count: count) }
+        }
+        if count > 1, elements.count == count {
+            let values = elements.compactMap(read)
+            return values.count == count ? values : nil
+        }
         guard elements.count == 1 else {
-            value.report("a list of \(elements.count) values: older Caliper ran one round per value; "
-                         + "write one round for each (vernier does not expand them)")
+            value.report("a list of \(elements.count) values: older Caliper's lists give one value per round in sequence")
             return nil
         }
         value.note("Caliper's one-element list is read as its element")
-        return ConfigurationValue(node: elements[0].node, path: value.path, diagnostics: value.diagnostics)
+        return read(ConfigurationValue(node: elements[0].node, path: value.path, diagnostics: value.diagnostics))
+            .map { Array(repeating: $0, count: count) }
     }
 
     /// Reads `trim`: a count below `txNumber`, or a duration below `txDuration`.

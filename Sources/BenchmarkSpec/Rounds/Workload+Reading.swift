@@ -9,6 +9,10 @@ extension Workload {
         "clinical/read-records": ["patients"],
         "clinical/dispense": ["patients", "pharmacies"],
         "clinical/mix": ["patients", "pharmacies", "weights"],
+        "smallbank/create": ["txnPerBatch", "initialChecking", "initialSavings"],
+        "smallbank/modify": ["accountsGenerated", "txnPerBatch", "maximumAmount", "mix"],
+        "smallbank/query": ["accountsGenerated", "txnPerBatch"],
+        "smallbank/operations": ["accounts", "txnPerBatch", "initialChecking", "initialSavings", "maximumAmount", "mix"],
         "noop": [],
     ]
 
@@ -32,7 +36,8 @@ extension Workload {
             if let text = value.node.string, text.hasSuffix(".js") {
                 guard let builtIn = builtInModule(forCaliperPath: text) else {
                     value.report("\(text) is a Caliper module vernier has no built-in for; it maps "
-                        + "simple/open.js, simple/query.js and simple/transfer.js")
+                        + "simple/open.js, simple/query.js, simple/transfer.js, smallbank/create.js, smallbank/modify.js, "
+                        + "smallbank/query.js and smallbank/smallbankOperations.js")
                     return nil
                 }
                 caliperModule = true
@@ -73,9 +78,68 @@ extension Workload {
             let weights = arguments.read("weights", default: ClinicalMixWeights(), readMixWeights)
             guard let patients, let pharmacies, let weights else { return nil }
             return .clinicalMix(patients: patients, pharmacies: pharmacies, weights: weights)
+        case "smallbank/create": return readSmallbank(arguments, module: module).map(Workload.smallbankCreate)
+        case "smallbank/modify": return readSmallbank(arguments, module: module).map(Workload.smallbankModify)
+        case "smallbank/query": return readSmallbank(arguments, module: module).map(Workload.smallbankQuery)
+        case "smallbank/operations": return readSmallbank(arguments, module: module).map(Workload.smallbankOperations)
         case "noop": return .noop
         default: return nil
         }
+    }
+
+    /// Reads the `smallbank/*` arguments; absent keys take the defaults. `operations` (older
+    /// Caliper) names its customer count `accounts` and needs it.
+    private static func readSmallbank(_ arguments: ConfigurationMapping, module: String) -> SmallbankArguments? {
+        let defaults = SmallbankArguments()
+        let minimum = SmallbankArguments.minimumCustomers
+        let createsItsCustomers = module == "smallbank/operations"
+        let customersValue = createsItsCustomers ? arguments.required("accounts") : arguments.optional("accountsGenerated")
+        let accountsGenerated = customersValue?.integer(atLeast: minimum)
+        let customersRead = customersValue == nil ? !createsItsCustomers : accountsGenerated != nil
+        let txnPerBatch = arguments.read("txnPerBatch", default: defaults.txnPerBatch) { value in
+            let batch = value.integer(atLeast: 1, atMost: 1_000)
+            if let batch, batch > 1 {
+                value.note("each slot of the rate controller releases \(batch) transactions together and the round's "
+                           + "count is of slots, as Caliper counts batches: \(batch)× the transactions at \(batch)× the rate")
+            }
+            return batch
+        }
+        let balanceLimit = Int(Int64.max / 4)
+        let initialChecking = arguments.read("initialChecking", default: Int(defaults.initialChecking)) {
+            $0.integer(atLeast: 0, atMost: balanceLimit)
+        }
+        let initialSavings = arguments.read("initialSavings", default: Int(defaults.initialSavings)) {
+            $0.integer(atLeast: 0, atMost: balanceLimit)
+        }
+        let maximumAmount = arguments.read("maximumAmount", default: defaults.maximumAmount) {
+            $0.integer(atLeast: 1, atMost: balanceLimit)
+        }
+        let mix = arguments.read("mix", default: SmallbankMix(), readSmallbankMix)
+        guard customersRead, let txnPerBatch, let initialChecking, let initialSavings, let maximumAmount, let mix else {
+            return nil
+        }
+        return SmallbankArguments(accountsGenerated: accountsGenerated, txnPerBatch: txnPerBatch,
+                                  initialChecking: Int64(initialChecking), initialSavings: Int64(initialSavings),
+                                  maximumAmount: maximumAmount, mix: mix)
+    }
+
+    /// Reads the `smallbank/*` mix: each weight >= 0, not all 0; absent ones take the defaults.
+    private static func readSmallbankMix(_ value: ConfigurationValue) -> SmallbankMix? {
+        guard let mapping = value.mapping(allowedKeys: SmallbankOperation.allCases.map(\.rawValue)) else { return nil }
+        var mix = SmallbankMix()
+        var valid = true
+        for operation in SmallbankOperation.allCases {
+            let weight = mapping.read(operation.rawValue, default: mix[operation]) { value in
+                value.require(value.number(), "at least 0") { $0 >= 0 }
+            }
+            if let weight { mix[operation] = weight } else { valid = false }
+        }
+        guard valid else { return nil }
+        guard mix.weights.contains(where: { $0.weight > 0 }) else {
+            value.report("the weights cannot all be 0")
+            return nil
+        }
+        return mix
     }
 
     /// Reads the `simple/*` arguments; absent keys take the defaults.

@@ -16,6 +16,15 @@ public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
     case clinicalDispense(patients: Int, pharmacies: Int)
     /// `clinical/mix`: the clinical operations drawn by weight.
     case clinicalMix(patients: Int, pharmacies: Int, weights: ClinicalMixWeights)
+    /// `smallbank/create`: each transaction creates a new customer.
+    case smallbankCreate(SmallbankArguments)
+    /// `smallbank/modify`: Smallbank's updates drawn by weight over existing customers.
+    case smallbankModify(SmallbankArguments)
+    /// `smallbank/query`: reads a customer's balances (never ordered).
+    case smallbankQuery(SmallbankArguments)
+    /// `smallbank/operations` (older Caliper's `smallbankOperations.js`): the round's first
+    /// `accountsGenerated` transactions create customers, the rest are the `modify` mix over them.
+    case smallbankOperations(SmallbankArguments)
     /// `noop`: an empty transaction.
     case noop
 
@@ -23,7 +32,8 @@ public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
     public static let moduleNames = [
         "simple/open", "simple/query", "simple/transfer",
         "clinical/register-treatment", "clinical/grant-permission", "clinical/read-records",
-        "clinical/dispense", "clinical/mix", "noop",
+        "clinical/dispense", "clinical/mix",
+        "smallbank/create", "smallbank/modify", "smallbank/query", "smallbank/operations", "noop",
     ]
 
     /// The default number of patients of the clinical modules.
@@ -42,7 +52,22 @@ public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
         case .clinicalReadRecords: "clinical/read-records"
         case .clinicalDispense: "clinical/dispense"
         case .clinicalMix: "clinical/mix"
+        case .smallbankCreate: "smallbank/create"
+        case .smallbankModify: "smallbank/modify"
+        case .smallbankQuery: "smallbank/query"
+        case .smallbankOperations: "smallbank/operations"
         case .noop: "noop"
+        }
+    }
+
+    /// How many transactions go out together at each slot of the rate controller (Smallbank's
+    /// `txnPerBatch`; 1 elsewhere).
+    public var transactionsPerRelease: Int {
+        switch self {
+        case .smallbankCreate(let arguments), .smallbankModify(let arguments), .smallbankQuery(let arguments),
+             .smallbankOperations(let arguments):
+            arguments.txnPerBatch
+        default: 1
         }
     }
 
@@ -64,6 +89,18 @@ public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
                 + "grantPermission \(RateControl.text(weights.grantPermission)), "
                 + "readRecords \(RateControl.text(weights.readRecords)), "
                 + "dispense \(RateControl.text(weights.dispense))")]
+        case .smallbankCreate(let arguments):
+            [("txnPerBatch", "\(arguments.txnPerBatch)"), ("initialChecking", "\(arguments.initialChecking)"),
+             ("initialSavings", "\(arguments.initialSavings)")]
+        case .smallbankQuery(let arguments):
+            [("accountsGenerated", arguments.accountsGenerated.map { "\($0)" } ?? "all created"),
+             ("txnPerBatch", "\(arguments.txnPerBatch)")]
+        case .smallbankModify(let arguments), .smallbankOperations(let arguments):
+            [("accountsGenerated", arguments.accountsGenerated.map { "\($0)" } ?? "all created"),
+             ("txnPerBatch", "\(arguments.txnPerBatch)"), ("maximumAmount", "\(arguments.maximumAmount)"),
+             ("mix", arguments.mix.weights.map { "\($0.operation.rawValue) \(RateControl.text($0.weight))" }.joined(separator: ", "))]
+                + (self.module == "smallbank/operations"
+                    ? [("initialChecking", "\(arguments.initialChecking)"), ("initialSavings", "\(arguments.initialSavings)")] : [])
         case .noop:
             []
         }
