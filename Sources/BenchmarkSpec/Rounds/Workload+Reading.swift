@@ -81,7 +81,9 @@ extension Workload {
         case "smallbank/create": return readSmallbank(arguments, module: module).map(Workload.smallbankCreate)
         case "smallbank/modify": return readSmallbank(arguments, module: module).map(Workload.smallbankModify)
         case "smallbank/query": return readSmallbank(arguments, module: module).map(Workload.smallbankQuery)
-        case "smallbank/operations": return readSmallbank(arguments, module: module).map(Workload.smallbankOperations)
+        case "smallbank/operations":
+            return readSmallbank(arguments, module: module, keyPrefix: argumentsValue == nil ? "arguments." : "")
+                .map(Workload.smallbankOperations)
         case "noop": return .noop
         default: return nil
         }
@@ -89,11 +91,16 @@ extension Workload {
 
     /// Reads the `smallbank/*` arguments; absent keys take the defaults. `operations` (older
     /// Caliper) names its customer count `accounts` and needs it.
-    private static func readSmallbank(_ arguments: ConfigurationMapping, module: String) -> SmallbankArguments? {
+    /// `keyPrefix` leads from the mapping to the arguments where the file gives none.
+    private static func readSmallbank(_ arguments: ConfigurationMapping, module: String, keyPrefix: String = "") -> SmallbankArguments? {
         let defaults = SmallbankArguments()
         let minimum = SmallbankArguments.minimumCustomers
         let createsItsCustomers = module == "smallbank/operations"
-        let customersValue = createsItsCustomers ? arguments.required("accounts") : arguments.optional("accountsGenerated")
+        let customersValue = arguments.optional(createsItsCustomers ? "accounts" : "accountsGenerated")
+        if createsItsCustomers, customersValue == nil {
+            arguments.value.report(key: keyPrefix + "accounts",
+                                   "missing required key: the number of customers the round creates before its operations")
+        }
         let accountsGenerated = customersValue?.integer(atLeast: minimum)
         let customersRead = customersValue == nil ? !createsItsCustomers : accountsGenerated != nil
         let txnPerBatch = arguments.read("txnPerBatch", default: defaults.txnPerBatch) { value in
