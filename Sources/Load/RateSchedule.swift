@@ -176,39 +176,34 @@ struct ZeroRateSchedule: RateSchedule {
     public func next(_ observation: ScheduleObservation) -> ScheduleDecision { .finished }
 }
 
-/// `replay-rate`: intended times read from a file.
+/// `replay-rate`: intended times read from a file, then, if it says so, one more transaction
+/// after each interval once the file runs out (Caliper's `defaultSleepTime`).
 struct ReplaySchedule: RateSchedule {
     public let intendedNanoseconds: [UInt64]
+    public let intervalAfterTraceNanoseconds: UInt64?
 
-    public init(intendedNanoseconds: [UInt64]) { self.intendedNanoseconds = intendedNanoseconds }
-
-    public func next(_ observation: ScheduleObservation) -> ScheduleDecision {
-        guard observation.released < intendedNanoseconds.count else { return .finished }
-        return .at(nanoseconds: intendedNanoseconds[observation.released])
+    public init(intendedNanoseconds: [UInt64], intervalAfterTraceNanoseconds: UInt64? = nil) {
+        self.intendedNanoseconds = intendedNanoseconds
+        self.intervalAfterTraceNanoseconds = intervalAfterTraceNanoseconds
     }
 
-    /// Reads a CSV whose first column holds each transaction's intended send time in seconds since
-    /// the round's start, one per line, non-decreasing; a first line that is not a number is a header.
-    public static func load(path: String) throws -> ReplaySchedule {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScheduleError.unreadable(path: path)
-        }
-        var times: [UInt64] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let field = line.split(separator: ",", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if field.isEmpty { continue }
-            guard let seconds = Double(field), seconds.isFinite, seconds >= 0 else {
-                if number == 0 { continue }
-                throw ScheduleError.badLine(path: path, line: number + 1, text: String(line))
-            }
-            let nanoseconds = Schedules.nanoseconds(seconds: seconds)
-            if let last = times.last, nanoseconds < last {
-                throw ScheduleError.notInOrder(path: path, line: number + 1)
-            }
-            times.append(nanoseconds)
-        }
-        guard !times.isEmpty else { throw ScheduleError.empty(path: path) }
-        return ReplaySchedule(intendedNanoseconds: times)
+    public func next(_ observation: ScheduleObservation) -> ScheduleDecision {
+        if observation.released < intendedNanoseconds.count { return .at(nanoseconds: intendedNanoseconds[observation.released]) }
+        guard let interval = intervalAfterTraceNanoseconds else { return .finished }
+        let beyond = UInt64(observation.released - intendedNanoseconds.count + 1)
+        let (offset, overflow) = interval.multipliedReportingOverflow(by: beyond)
+        guard !overflow else { return .finished }
+        return .at(nanoseconds: (intendedNanoseconds.last ?? 0) &+ offset)
+    }
+
+    /// Reads `trace`'s file, a relative path resolved against `baseDirectory`.
+    public static func load(_ trace: ReplayTrace, baseDirectory: String) throws -> ReplaySchedule {
+        let path = trace.path.hasPrefix("/") ? trace.path : baseDirectory + "/" + trace.path
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScheduleError.unreadable(path: path) }
+        let times = try SendTimeFile.decode([UInt8](data), format: trace.format, path: path)
+        guard !times.isEmpty || trace.intervalAfterTrace != nil else { throw ScheduleError.empty(path: path) }
+        return ReplaySchedule(intendedNanoseconds: times,
+                              intervalAfterTraceNanoseconds: trace.intervalAfterTrace.map(Schedules.nanoseconds))
     }
 }
 
@@ -290,18 +285,25 @@ struct CompositeSchedule: RateSchedule {
 }
 
 /// Why a schedule could not be built.
-enum ScheduleError: Error, Hashable, CustomStringConvertible {
+public enum ScheduleError: Error, Hashable, CustomStringConvertible {
     case unreadable(path: String)
-    case badLine(path: String, line: Int, text: String)
+    case badLine(path: String, line: Int, text: String, expected: String)
+    /// Times must not decrease: `line` is the line, or for binary files the record's position.
     case notInOrder(path: String, line: Int)
     case empty(path: String)
+    case badBinary(path: String, reason: String)
+    case tooLong(path: String, limit: Int)
+    case unwritable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "replay-rate: cannot read \(path)"
-        case .badLine(let path, let line, let text): "\(path):\(line): not a time in seconds: \(text)"
+        case .badLine(let path, let line, let text, let expected): "\(path):\(line): not \(expected): \(text)"
         case .notInOrder(let path, let line): "\(path):\(line): times must not decrease"
         case .empty(let path): "\(path): no intended times"
+        case .badBinary(let path, let reason): "\(path): not a binary file of send times: \(reason)"
+        case .tooLong(let path, let limit): "\(path): more than \(limit) times"
+        case .unwritable(let path, let reason): "record-rate: cannot write \(path): \(reason)"
         }
     }
 }
@@ -342,8 +344,11 @@ extension RateControl {
                 try controllers[index].makeSchedule(budget: share, baseDirectory: baseDirectory)
             }
         case .zeroRate: return ZeroRateSchedule()
-        case .replayRate(let path):
-            return try ReplaySchedule.load(path: path.hasPrefix("/") ? path : baseDirectory + "/" + path)
+        case .replayRate(let trace):
+            return try ReplaySchedule.load(trace, baseDirectory: baseDirectory)
+        case .recordRate(_, let controller):
+            // The schedule is the recorded controller's; the round's runner writes the send times.
+            return try controller.makeSchedule(budget: budget, baseDirectory: baseDirectory)
         }
     }
 }

@@ -123,7 +123,7 @@ struct ValidConfigurationTests {
         #expect(rounds[4].workload == .clinicalGrantPermission(patients: 100))
         #expect(rounds[5].rateControl == .composite(weights: [2, 1.5], controllers: [.fixedRate(tps: 10), .zeroRate]))
         #expect(rounds[5].workload == .clinicalReadRecords(patients: 3))
-        #expect(rounds[6].rateControl == .replayRate(path: "times.csv"))
+        #expect(rounds[6].rateControl == .replayRate(ReplayTrace(path: "times.csv")))
         #expect(rounds[6].workload == .clinicalDispense(patients: 5, pharmacies: 2))
         #expect(rounds[7].rateControl == .zeroRate)
         #expect(rounds[7].workload == .clinicalMix(

@@ -314,6 +314,41 @@ struct CaliperRateOptionTests {
         #expect(notes.contains("unfinished_per_client: older Caliper's unfinished_per_client is read as transactionLoad"))
     }
 
+    @Test func recordAndReplayTakeCaliperOptionsAndPathTemplates() throws {
+        let record = try BenchmarkConfiguration(yaml: Self.file("""
+            { type: record-rate, opts: { rateController: { type: fixed-rate, opts: { tps: 5 } }, pathTemplate: "rec_<R>_<C>.bin", outputFormat: bin_le, logEnd: true } }
+            """), fileName: "rates.yaml")
+        #expect(record.rounds[0].rateControl == .recordRate(RecordTrace(path: "rec_0_0.bin", format: .millisecondsBinaryLittleEndian),
+                                                             controller: .fixedRate(tps: 5)))
+        let replay = try BenchmarkConfiguration(yaml: Self.file("""
+            { type: replay-rate, opts: { pathTemplate: "rec_<R>_<C>.txt", logWarnings: true } }
+            """), fileName: "rates.yaml")
+        #expect(replay.rounds[0].rateControl == .replayRate(ReplayTrace(
+            path: "rec_0_0.txt", format: .millisecondsText, intervalAfterTrace: RateControl.caliperDefaultSleep)))
+        let notes = replay.readingNotes.joined(separator: "\n")
+        #expect(notes.contains("opts.pathTemplate: Caliper's path template is rec_0_0.txt here"))
+        #expect(notes.contains("opts.logWarnings: Caliper's replay-rate option logWarnings does not change the schedule: ignored"))
+    }
+
+    @Test func badRecordAndReplayOptionsAreErrorsThatNameThem() throws {
+        for (rateControl, path, message) in [
+            ("{ type: replay-rate, opts: { pathTemplate: t.txt, inputFormat: CSV } }", "test.rounds[0].rateControl.opts.inputFormat", "TEXT, BIN_BE, BIN_LE"),
+            ("{ type: replay-rate, opts: { inputFormat: TEXT } }", "test.rounds[0].rateControl.opts.pathTemplate", "missing required key"),
+            ("{ type: replay-rate, opts: { pathTemplate: t.txt, defaultSleepTime: 0 } }", "test.rounds[0].rateControl.opts.defaultSleepTime", "between 1 and 3600000"),
+            ("{ type: record-rate, opts: { pathTemplate: t.txt } }", "test.rounds[0].rateControl.opts.rateController", "missing required key"),
+            ("{ type: record-rate, opts: { pathTemplate: t.txt, rateController: { type: record-rate, opts: { pathTemplate: u.txt, rateController: { type: zero-rate } } } } }",
+             "test.rounds[0].rateControl.opts.rateController", "not a record-rate"),
+            ("{ type: composite-rate, opts: { weights: [1], rateControllers: [ { type: record-rate, opts: { pathTemplate: t.txt, rateController: { type: zero-rate } } } ] } }",
+             "test.rounds[0].rateControl.opts.rateControllers[0].type", "cannot be inside a composite-rate"),
+        ] {
+            let errors = try #require(throws: ConfigurationErrors.self) {
+                try BenchmarkConfiguration(yaml: Self.file(rateControl), fileName: "rates.yaml")
+            }
+            #expect(errors.errors.contains { $0.path == path && $0.message.contains(message) },
+                    "\(rateControl): \(errors.errors.map { "\($0.path): \($0.message)" })")
+        }
+    }
+
     @Test func vernierFilesStayStrictAboutThem() throws {
         let native = """
             name: native

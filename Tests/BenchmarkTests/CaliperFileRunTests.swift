@@ -163,6 +163,34 @@ struct CaliperFileRunTests {
         #expect(Set(operations.failures.keys).isSubset(of: ["invalid:customerMissing"]), "\(operations.failures)")
     }
 
+    /// Caliper's record-rate writes each send time of its round; replay-rate releases the next
+    /// round at those times, then at its default sleep once the trace runs out.
+    @Test func aRecordedRoundReplays() async throws {
+        let configuration = try BenchmarkConfiguration(yaml: """
+            test:
+              name: record-replay
+              rounds:
+                - label: recorded
+                  txNumber: 20
+                  rateControl:
+                    type: record-rate
+                    opts: { rateController: { type: fixed-rate, opts: { tps: 50 } }, pathTemplate: "trace_<R>_<C>.txt", outputFormat: TEXT }
+                  workload: { module: benchmarks/scenario/simple/open.js }
+                - label: replayed
+                  txNumber: 25
+                  rateControl: { type: replay-rate, opts: { pathTemplate: "trace_0_<C>.txt", defaultSleepTime: 20 } }
+                  workload: { module: benchmarks/scenario/simple/open.js }
+            """, fileName: "record-replay.yaml")
+        let (report, _, scratch) = try await PaperReproductionTests.run(configuration)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let repetition = try #require(report.repetitions.first)
+        #expect(repetition.rounds.map(\.succeeded) == [20, 25])
+        let trace = try String(contentsOfFile: scratch + "/trace_0_0.txt", encoding: .utf8).split(separator: "\n").map { Int($0)! }
+        // 20 sends at 50 tps: 0 to 380 ms after the round's start, give or take the scheduler.
+        #expect(trace.count == 20 && trace == trace.sorted())
+        #expect(trace.first! < 100 && (300...1_000).contains(trace.last!), "\(trace)")
+    }
+
     /// vernier's own layout: Smallbank on every consensus of one file.
     @Test func smallbankRunsOnEveryConsensus() async throws {
         var yaml = """

@@ -127,18 +127,59 @@ struct RateScheduleTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try "intended_seconds\n0\n0.5\n0.5\n1.25\n".write(to: directory.appendingPathComponent("times.csv"), atomically: true, encoding: .utf8)
-        let schedule = try RateControl.replayRate(path: "times.csv").makeSchedule(length: .transactions(10), baseDirectory: directory.path)
+        let schedule = try RateControl.replayRate(ReplayTrace(path: "times.csv")).makeSchedule(length: .transactions(10), baseDirectory: directory.path)
         let releases = simulate(schedule, releases: 10) { _ in 1 }
         #expect(releases.map(\.intended) == [0, 500_000_000, 500_000_000, 1_250_000_000])
 
         try "0\n2\n1\n".write(to: directory.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         #expect(throws: ScheduleError.notInOrder(path: directory.path + "/bad.csv", line: 3)) {
-            try RateControl.replayRate(path: "bad.csv").makeSchedule(length: .transactions(10), baseDirectory: directory.path)
+            try RateControl.replayRate(ReplayTrace(path: "bad.csv")).makeSchedule(length: .transactions(10), baseDirectory: directory.path)
         }
         try "0\nsoon\n".write(to: directory.appendingPathComponent("words.csv"), atomically: true, encoding: .utf8)
         #expect(throws: ScheduleError.self) {
-            try RateControl.replayRate(path: "words.csv").makeSchedule(length: .transactions(10), baseDirectory: directory.path)
+            try RateControl.replayRate(ReplayTrace(path: "words.csv")).makeSchedule(length: .transactions(10), baseDirectory: directory.path)
         }
+    }
+
+    @Test func caliperTracesRoundTripInEachFormat() throws {
+        let times: [UInt64] = [0, 17_000_000, 17_000_000, 33_000_000, 4_000_000_000]
+        for format in [SendTimeFormat.millisecondsText, .millisecondsBinaryBigEndian, .millisecondsBinaryLittleEndian] {
+            let bytes = SendTimeFile.encode(times, format: format)
+            #expect(try SendTimeFile.decode(bytes, format: format, path: "t") == times, "\(format)")
+        }
+        // Caliper's layouts, byte for byte: a count, then each time in milliseconds.
+        #expect(SendTimeFile.encode([17_900_000], format: .millisecondsBinaryBigEndian) == [0, 0, 0, 1, 0, 0, 0, 17])
+        #expect(SendTimeFile.encode([17_900_000], format: .millisecondsBinaryLittleEndian) == [1, 0, 0, 0, 17, 0, 0, 0])
+        #expect(SendTimeFile.encode([5_000_000, 2_000_000_000], format: .millisecondsText) == Array("5\n2000\n".utf8))
+        let seconds = SendTimeFile.encode([1_500_000_000], format: .secondsCSV)
+        #expect(try SendTimeFile.decode(seconds, format: .secondsCSV, path: "t") == [1_500_000_000])
+    }
+
+    @Test func badTracesAreClearErrors() {
+        #expect(throws: ScheduleError.badBinary(path: "t", reason: "its count says 2 times (12 bytes), the file has 8 bytes")) {
+            try SendTimeFile.decode([0, 0, 0, 2, 0, 0, 0, 1], format: .millisecondsBinaryBigEndian, path: "t")
+        }
+        #expect(throws: ScheduleError.badBinary(path: "t", reason: "shorter than its 4-byte count")) {
+            try SendTimeFile.decode([0, 0], format: .millisecondsBinaryLittleEndian, path: "t")
+        }
+        #expect(throws: ScheduleError.badLine(path: "t", line: 2, text: "1.5", expected: "a whole number of milliseconds")) {
+            try SendTimeFile.decode(Array("1\n1.5\n".utf8), format: .millisecondsText, path: "t")
+        }
+        #expect(throws: ScheduleError.notInOrder(path: "t", line: 2)) {
+            try SendTimeFile.decode([0, 0, 0, 2, 0, 0, 0, 9, 0, 0, 0, 3], format: .millisecondsBinaryBigEndian, path: "t")
+        }
+    }
+
+    @Test func caliperReplayGoesOnAtItsDefaultSleepOnceTheTraceEnds() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(SendTimeFile.encode([0, 10_000_000, 40_000_000], format: .millisecondsBinaryLittleEndian))
+            .write(to: directory.appendingPathComponent("trace.bin"))
+        let trace = ReplayTrace(path: "trace.bin", format: .millisecondsBinaryLittleEndian, intervalAfterTrace: .milliseconds(100))
+        let schedule = try RateControl.replayRate(trace).makeSchedule(length: .duration(.seconds(1)), baseDirectory: directory.path)
+        let releases = simulate(schedule, releases: 100, untilNanoseconds: 300_000_000) { _ in 1 }
+        #expect(releases.map(\.intended) == [0, 10_000_000, 40_000_000, 140_000_000, 240_000_000])
     }
 
     @Test func maximumRateClimbsUntilThroughputStopsFollowing() {

@@ -188,6 +188,18 @@ public struct BenchmarkRun: Sendable {
         } catch {
             throw RunError(description: "round \(round.label): \(error)")
         }
+        // record-rate: the file is made before the round, so a path that cannot be written stops
+        // the run before anything is measured.
+        var recordPath: (path: String, format: SendTimeFormat)?
+        if case .recordRate(let trace, _) = round.rateControl {
+            let path = trace.path.hasPrefix("/") ? trace.path : baseDirectory + "/" + trace.path
+            do {
+                try SendTimeFile.write([], format: trace.format, to: path)
+            } catch {
+                throw RunError(description: "round \(round.label): \(error)")
+            }
+            recordPath = (path, trace.format)
+        }
         log("round \(round.label): preparing")
         let prepared = try await environment.prepareRound(label: round.label, workload: round.workload)
         if let federation = environment.federation, case .raft = federation.plan.kind {
@@ -198,6 +210,19 @@ public struct BenchmarkRun: Sendable {
             prepared, length: round.length, trim: round.trim, schedule: schedule,
             transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, assignedAccounts: round.accounts,
             progress: progress)
+        if let recordPath {
+            let recording = measured.recording
+            if recording.recordsTruncated {
+                log("round \(round.label): warning: record-rate wrote only the first \(recording.records.count) send times "
+                    + "(the round keeps at most \(RoundRunner.maximumKeptRecords))")
+            }
+            do {
+                try SendTimeFile.write(recording.records.map(\.sentNanoseconds).sorted(), format: recordPath.format, to: recordPath.path)
+            } catch {
+                throw RunError(description: "round \(round.label): \(error)")
+            }
+            log("round \(round.label): recorded \(recording.records.count) send times to \(recordPath.path)")
+        }
         report.rounds.append(measured.figures)
         if let resources = measured.resources { report.resources.append(resources) }
         if environment.federation != nil { report.heights.append(measured.heights) }

@@ -9,35 +9,45 @@ extension RateControl {
         "composite-rate": ["weights", "rateControllers"],
         "zero-rate": [],
         "replay-rate": ["path"],
+        "record-rate": ["rateController", "pathTemplate", "outputFormat"],
     ]
 
-    /// Options Caliper's own rate controllers take that vernier's do not use: in a Caliper file
-    /// they are noted and ignored (`composite-rate`'s `logChange` only logs rate changes).
+    /// Options only Caliper's files give: its names for what vernier's options say, and options
+    /// that only log (`caliperLoggingOptionKeys`), which are noted and ignored.
     static let caliperOnlyOptionKeys: [String: [String]] = [
         "composite-rate": ["logChange"],
         "fixed-feedback-rate": ["unfinished_per_client"],
+        "replay-rate": ["pathTemplate", "inputFormat", "defaultSleepTime", "logWarnings"],
+        "record-rate": ["logEnd"],
         "linear-rate": [],
         "fixed-load": [],
         "maximum-rate": [],
         "fixed-rate": [],
     ]
 
-    /// Reads a `rateControl {type, opts}`; `nested` is true inside a composite controller;
-    /// `caliper` is true in a file in Caliper's layout, where Caliper's own options are accepted.
-    static func read(_ value: ConfigurationValue, nested: Bool, caliper: Bool = false) -> RateControl? {
+    /// Caliper's options that only change what it logs.
+    static let caliperLoggingOptionKeys: Set = ["logChange", "logWarnings", "logEnd"]
+
+    /// Caliper's replay files' time between transactions once the file runs out (`defaultSleepTime`).
+    public static let caliperDefaultSleep: Duration = .milliseconds(100)
+
+    /// Reads a `rateControl {type, opts}`; `nested` is true inside a composite or record controller;
+    /// `caliper` is true in a file in Caliper's layout, where Caliper's own options are accepted;
+    /// `roundIndex` (0-based) fills Caliper's `<R>` in file paths.
+    static func read(_ value: ConfigurationValue, nested: Bool, caliper: Bool = false, roundIndex: Int = 0) -> RateControl? {
         guard let mapping = value.mapping(allowedKeys: ["type", "opts"]) else { return nil }
         guard let typeValue = mapping.required("type"), let type = typeValue.choice(among: typeNames) else {
             return nil
         }
-        if nested, type == "composite-rate" {
-            typeValue.report("a composite-rate cannot contain another composite-rate")
+        if nested, type == "composite-rate" || type == "record-rate" {
+            typeValue.report("a \(type) cannot be inside a composite-rate: it shapes or records a whole round")
             return nil
         }
         let opts: ConfigurationMapping?
         if let optsValue = mapping.optional("opts") {
             let caliperOnly = caliper ? caliperOnlyOptionKeys[type] ?? [] : []
             opts = optsValue.mapping(allowedKeys: (optionKeys[type] ?? []) + caliperOnly)
-            for key in caliperOnly where key != "unfinished_per_client" {
+            for key in caliperOnly where caliperLoggingOptionKeys.contains(key) {
                 opts?.optional(key)?.note("Caliper's \(type) option \(key) does not change the schedule: ignored")
             }
         } else if type == "zero-rate" {
@@ -83,21 +93,74 @@ extension RateControl {
             guard let tps, let transactionLoad else { return nil }
             return .fixedFeedbackRate(tps: tps, transactionLoad: transactionLoad)
         case "composite-rate":
-            return readComposite(opts, caliper: caliper)
+            return readComposite(opts, caliper: caliper, roundIndex: roundIndex)
         case "zero-rate":
             return .zeroRate
         case "replay-rate":
-            return opts.read("path") { value -> String? in
-                guard let path = value.string() else { return nil }
-                guard !path.isEmpty else {
-                    value.report("the path must not be empty")
+            return readReplay(opts, caliper: caliper, roundIndex: roundIndex)
+        case "record-rate":
+            let controller = opts.read("rateController") { value -> RateControl? in
+                let inner = read(value, nested: false, caliper: caliper, roundIndex: roundIndex)
+                if case .recordRate? = inner {
+                    value.report("a record-rate records another controller, not a record-rate")
                     return nil
                 }
-                return path
-            }.map { .replayRate(path: $0) }
+                return inner
+            }
+            let path = opts.read("pathTemplate") { readPath($0, roundIndex: roundIndex) }
+            let format = opts.read("outputFormat", default: SendTimeFormat.millisecondsText, readCaliperFormat)
+            guard let controller, let path, let format else { return nil }
+            return .recordRate(RecordTrace(path: path, format: format), controller: controller)
         default:
             return nil
         }
+    }
+
+    /// Reads `replay-rate` options: vernier's `path` (a CSV of seconds), or in a Caliper file its
+    /// `pathTemplate` with `inputFormat` and `defaultSleepTime` (milliseconds).
+    private static func readReplay(_ opts: ConfigurationMapping, caliper: Bool, roundIndex: Int) -> RateControl? {
+        let caliperKeys = ["pathTemplate", "inputFormat", "defaultSleepTime"]
+        guard caliper, opts.optional("path") == nil else {
+            if let path = opts.optional("path") {
+                for key in caliperKeys { opts.optional(key)?.report("path is vernier's CSV of seconds: leave out Caliper's \(key)") }
+            }
+            return opts.read("path") { readPath($0, roundIndex: nil) }.map { .replayRate(ReplayTrace(path: $0)) }
+        }
+        let path = opts.required("pathTemplate").flatMap { readPath($0, roundIndex: roundIndex) }
+        let format = opts.read("inputFormat", default: SendTimeFormat.millisecondsText, readCaliperFormat)
+        let sleep = opts.read("defaultSleepTime", default: caliperDefaultSleep) { value in
+            value.integer(atLeast: 1, atMost: 3_600_000).map { Duration.milliseconds($0) }
+        }
+        guard let path, let format, let sleep else { return nil }
+        return .replayRate(ReplayTrace(path: path, format: format, intervalAfterTrace: sleep))
+    }
+
+    /// Reads a file path; with `roundIndex`, Caliper's `<R>` becomes the round's index and `<C>`
+    /// the worker's, 0 (vernier's driver is one process).
+    private static func readPath(_ value: ConfigurationValue, roundIndex: Int?) -> String? {
+        guard var path = value.string() else { return nil }
+        guard !path.isEmpty else {
+            value.report("the path must not be empty")
+            return nil
+        }
+        if let roundIndex {
+            let template = path
+            for (placeholder, replacement) in [("<R>", String(roundIndex)), ("<r>", String(roundIndex)), ("<C>", "0"), ("<c>", "0")] {
+                path = path.replacingOccurrences(of: placeholder, with: replacement)
+            }
+            if path != template {
+                value.note("Caliper's path template is \(path) here: <R> is the round's index, <C> worker 0 (vernier's driver is one process)")
+            }
+        }
+        return path
+    }
+
+    /// Reads one of Caliper's send-time formats: `TEXT`, `BIN_BE` or `BIN_LE` (any case).
+    private static func readCaliperFormat(_ value: ConfigurationValue) -> SendTimeFormat? {
+        guard let text = value.string() else { return nil }
+        if let format = SendTimeFormat(rawValue: text.uppercased()), format != .secondsCSV { return format }
+        value.report("unknown format \"\(text)\": Caliper's formats are \(SendTimeFormat.caliperNames.joined(separator: ", "))")
+        return nil
     }
 
     /// Reads a rate in transactions per second: finite and greater than 0.
@@ -119,7 +182,7 @@ extension RateControl {
     }
 
     /// Reads `composite-rate` options: weights >= 0 (not all 0), one per controller.
-    private static func readComposite(_ opts: ConfigurationMapping, caliper: Bool) -> RateControl? {
+    private static func readComposite(_ opts: ConfigurationMapping, caliper: Bool, roundIndex: Int) -> RateControl? {
         let weightsValue = opts.required("weights")
         let weights = weightsValue.flatMap { value -> [Double]? in
             guard let elements = value.sequence() else { return nil }
@@ -141,7 +204,7 @@ extension RateControl {
                 value.report("at least one rate controller is required")
                 return nil
             }
-            let controllers = elements.map { read($0, nested: true, caliper: caliper) }
+            let controllers = elements.map { read($0, nested: true, caliper: caliper, roundIndex: roundIndex) }
             guard controllers.allSatisfy({ $0 != nil }) else { return nil }
             return controllers.compactMap { $0 }
         }

@@ -14,13 +14,15 @@ public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringCon
     case composite(weights: [Double], controllers: [RateControl])
     /// Sends nothing (`zero-rate`).
     case zeroRate
-    /// Replays intended send times from a CSV file (`replay-rate {path}`).
-    case replayRate(path: String)
+    /// Replays intended send times from a file (`replay-rate`).
+    case replayRate(ReplayTrace)
+    /// Runs `controller` and writes each transaction's send time to a file (`record-rate`).
+    case recordRate(RecordTrace, controller: RateControl)
 
     /// The names accepted for `rateControl.type`.
     public static let typeNames = [
         "fixed-rate", "fixed-load", "linear-rate", "maximum-rate",
-        "fixed-feedback-rate", "composite-rate", "zero-rate", "replay-rate",
+        "fixed-feedback-rate", "composite-rate", "zero-rate", "replay-rate", "record-rate",
     ]
 
     /// The default `maximum-rate` sample interval (Caliper's).
@@ -37,6 +39,7 @@ public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringCon
         case .composite: "composite-rate"
         case .zeroRate: "zero-rate"
         case .replayRate: "replay-rate"
+        case .recordRate: "record-rate"
         }
     }
 
@@ -59,8 +62,11 @@ public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringCon
                 + zip(weights, controllers).map { "\(Self.text($0)) × \($1)" }.joined(separator: ", ") + "]"
         case .zeroRate:
             "zero-rate"
-        case .replayRate(let path):
-            "replay-rate \(path)"
+        case .replayRate(let trace):
+            "replay-rate \(trace.path)" + (trace.format == .secondsCSV ? "" : " (\(trace.format.rawValue), ms)")
+                + (trace.intervalAfterTrace.map { ", then every \($0.benchmarkText)" } ?? "")
+        case .recordRate(let trace, let controller):
+            "\(controller), recorded to \(trace.path) (\(trace.format.rawValue))"
         }
     }
 

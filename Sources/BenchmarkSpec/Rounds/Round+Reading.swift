@@ -9,6 +9,8 @@ struct RoundReadingContext {
     /// The file is in Caliper's layout: its shapes (one-element lists, durations in bare seconds)
     /// are read, and noted.
     var caliper = false
+    /// The index of the first round the element being read expands to (Caliper's `<R>`).
+    var roundIndex = 0
 }
 
 extension Round {
@@ -31,6 +33,8 @@ extension Round {
         var rounds: [Round] = []
         var failed = false
         for element in elements {
+            var context = context
+            context.roundIndex = rounds.count
             guard let expanded = read(element, labels: &labels, context: context) else {
                 failed = true
                 continue
@@ -87,7 +91,9 @@ extension Round {
         let shortest = grid??.transactions?.min().map(RoundLength.transactions)
         let trim = readTrim(mapping, length: shortest ?? (length ?? nil))
         let rateControl = mapping.read("rateControl") { value in
-            readCaliperValues(value, count: 1, context: context) { RateControl.read($0, nested: false, caliper: context.caliper) }?[0]
+            readCaliperValues(value, count: 1, context: context) {
+                RateControl.read($0, nested: false, caliper: context.caliper, roundIndex: context.roundIndex)
+            }?[0]
         }
         let workload = readWorkload(mapping, context: context)
         let accounts = mapping.read("accounts", default: Int?.none) { value -> Int?? in
@@ -260,7 +266,7 @@ extension Round {
         }
         let trim = readTrim(mapping, length: shortest)
         let rateControls = mapping.read("rateControl") { value in
-            readCaliperValues(value, count: count, context: context) { RateControl.read($0, nested: false, caliper: true) }
+            readCaliperValues(value, count: count, context: context) { RateControl.read($0, nested: false, caliper: true, roundIndex: context.roundIndex) }
         }
         let workload = readWorkload(mapping, context: context)
         let accounts = mapping.read("accounts", default: Int?.none) { readAccounts($0, context: context).map(Optional.some) }
