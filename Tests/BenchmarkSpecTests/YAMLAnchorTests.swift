@@ -314,6 +314,23 @@ struct CaliperRateOptionTests {
         #expect(notes.contains("unfinished_per_client: older Caliper's unfinished_per_client is read as transactionLoad"))
     }
 
+    @Test func fixedBacklogFixedLoadDefaultsAndSampleIntervalSecondsAreCalipers() throws {
+        let backlog = try BenchmarkConfiguration(yaml: Self.file("""
+            { type: fixed-backlog, opts: { unfinished_per_client: 20, startingTps: 10 } }
+            """), fileName: "rates.yaml")
+        #expect(backlog.rounds[0].rateControl == .fixedLoad(startTps: 10, transactionLoad: 20))
+        let backlogNotes = backlog.readingNotes.joined(separator: "\n")
+        #expect(backlogNotes.contains("rateControl.type: older Caliper's fixed-backlog is read as fixed-load"))
+        #expect(backlogNotes.contains("opts.startingTps: older Caliper's startingTps is read as startTps"))
+        let defaults = try BenchmarkConfiguration(yaml: Self.file("{ type: fixed-load, opts: { transactionLoad: 4 } }"), fileName: "rates.yaml")
+        #expect(defaults.rounds[0].rateControl == .fixedLoad(startTps: 5, transactionLoad: 4))
+        #expect(defaults.readingNotes.contains { $0.contains("startTps is absent: Caliper's default 5.0 is taken") })
+        let maximum = try BenchmarkConfiguration(yaml: Self.file("""
+            { type: maximum-rate, opts: { tps: 10, step: 5, sampleInterval: 20, includeFailed: false } }
+            """), fileName: "rates.yaml")
+        #expect(maximum.rounds[0].rateControl == .maximumRate(tps: 10, step: 5, sampleInterval: .seconds(20), includeFailed: false))
+    }
+
     @Test func recordAndReplayTakeCaliperOptionsAndPathTemplates() throws {
         let record = try BenchmarkConfiguration(yaml: Self.file("""
             { type: record-rate, opts: { rateController: { type: fixed-rate, opts: { tps: 5 } }, pathTemplate: "rec_<R>_<C>.bin", outputFormat: bin_le, logEnd: true } }

@@ -17,10 +17,10 @@ extension RateControl {
     static let caliperOnlyOptionKeys: [String: [String]] = [
         "composite-rate": ["logChange"],
         "fixed-feedback-rate": ["unfinished_per_client"],
+        "fixed-load": ["unfinished_per_client", "startingTps"],
         "replay-rate": ["pathTemplate", "inputFormat", "defaultSleepTime", "logWarnings"],
         "record-rate": ["logEnd"],
         "linear-rate": [],
-        "fixed-load": [],
         "maximum-rate": [],
         "fixed-rate": [],
     ]
@@ -36,8 +36,14 @@ extension RateControl {
     /// `roundIndex` (0-based) fills Caliper's `<R>` in file paths.
     static func read(_ value: ConfigurationValue, nested: Bool, caliper: Bool = false, roundIndex: Int = 0) -> RateControl? {
         guard let mapping = value.mapping(allowedKeys: ["type", "opts"]) else { return nil }
-        guard let typeValue = mapping.required("type"), let type = typeValue.choice(among: typeNames) else {
+        // Older Caliper's fixed-backlog is today's fixed-load.
+        let caliperTypes = caliper ? ["fixed-backlog"] : []
+        guard let typeValue = mapping.required("type"), var type = typeValue.choice(among: typeNames + caliperTypes) else {
             return nil
+        }
+        if type == "fixed-backlog" {
+            typeValue.note("older Caliper's fixed-backlog is read as fixed-load")
+            type = "fixed-load"
         }
         if nested, type == "composite-rate" || type == "record-rate" {
             typeValue.report("a \(type) cannot be inside a composite-rate: it shapes or records a whole round")
@@ -61,8 +67,10 @@ extension RateControl {
         case "fixed-rate":
             return opts.read("tps", readRate).map { .fixedRate(tps: $0) }
         case "fixed-load":
-            let startTps = opts.read("startTps", readRate)
-            let transactionLoad = opts.read("transactionLoad") { $0.integer(atLeast: 1) }
+            // Caliper's names: older ones read as today's, absent ones take Caliper's defaults.
+            let startTps = readCaliperOption(opts, "startTps", older: "startingTps", caliperDefault: caliper ? 5 : nil, readRate)
+            let transactionLoad = readCaliperOption(opts, "transactionLoad", older: "unfinished_per_client",
+                                                    caliperDefault: caliper ? 10 : nil) { $0.integer(atLeast: 1) }
             guard let startTps, let transactionLoad else { return nil }
             return .fixedLoad(startTps: startTps, transactionLoad: transactionLoad)
         case "linear-rate":
@@ -70,7 +78,15 @@ extension RateControl {
         case "maximum-rate":
             let tps = opts.read("tps", readRate)
             let step = opts.read("step", readRate)
-            let sampleInterval = opts.read("sampleInterval", default: defaultSampleInterval) { $0.positiveDuration() }
+            let sampleInterval = opts.read("sampleInterval", default: defaultSampleInterval) { value -> Duration? in
+                // Caliper gives the interval in seconds, as a bare number.
+                if caliper, value.tagName == .int || value.tagName == .float {
+                    guard let seconds = value.require(value.number(), "above 0 seconds", { $0 > 0 && $0 <= 86_400 }) else { return nil }
+                    value.note("Caliper's sampleInterval is in seconds: \(value.text) s")
+                    return .milliseconds(Int64((seconds * 1000).rounded()))
+                }
+                return value.positiveDuration()
+            }
             let includeFailed = opts.read("includeFailed", default: true) { $0.bool() }
             guard let tps, let step, let sampleInterval, let includeFailed else { return nil }
             return .maximumRate(tps: tps, step: step, sampleInterval: sampleInterval, includeFailed: includeFailed)
@@ -78,17 +94,8 @@ extension RateControl {
             let tps = opts.read("tps", readRate)
             // Older Caliper called the unfinished-transaction bound `unfinished_per_client`; with
             // one driver process, per client is the whole bound.
-            let transactionLoad: Int?
-            if let older = opts.optional("unfinished_per_client") {
-                if let both = opts.optional("transactionLoad") {
-                    both.report("give the bound once: transactionLoad, or older Caliper's unfinished_per_client")
-                    transactionLoad = nil
-                } else {
-                    older.note("older Caliper's unfinished_per_client is read as transactionLoad (one driver process)")
-                    transactionLoad = older.integer(atLeast: 1)
-                }
-            } else {
-                transactionLoad = opts.read("transactionLoad") { $0.integer(atLeast: 1) }
+            let transactionLoad = readCaliperOption(opts, "transactionLoad", older: "unfinished_per_client", caliperDefault: nil) {
+                $0.integer(atLeast: 1)
             }
             guard let tps, let transactionLoad else { return nil }
             return .fixedFeedbackRate(tps: tps, transactionLoad: transactionLoad)
@@ -114,6 +121,25 @@ extension RateControl {
         default:
             return nil
         }
+    }
+
+    /// Reads an option that older Caliper files give under another name; absent, it takes
+    /// `caliperDefault` with a note, or without one it is required.
+    private static func readCaliperOption<T>(_ opts: ConfigurationMapping, _ key: String, older: String, caliperDefault: T?,
+                                             _ read: (ConfigurationValue) -> T?) -> T? {
+        if let olderValue = opts.optional(older) {
+            if let both = opts.optional(key) {
+                both.report("give \(key) once: \(key), or older Caliper's \(older)")
+                return nil
+            }
+            olderValue.note("older Caliper's \(older) is read as \(key)")
+            return read(olderValue)
+        }
+        if opts.optional(key) == nil, let caliperDefault {
+            opts.value.note("\(key) is absent: Caliper's default \(caliperDefault) is taken")
+            return caliperDefault
+        }
+        return opts.read(key, read)
     }
 
     /// Reads `replay-rate` options: vernier's `path` (a CSV of seconds), or in a Caliper file its
