@@ -34,6 +34,9 @@ public protocol BenchmarkFederation: AnyObject, Sendable {
     func refreshCounters() async
     /// Each node's operating-system process id, when nodes run as processes.
     func nodeProcessIds() async -> [String: Int32]
+    /// Nodes that ended since the last call without a planned fault asking for it (killed from
+    /// outside, crashed), each reported once.
+    func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)]
 }
 
 extension InProcessFederation: BenchmarkFederation {
@@ -57,6 +60,10 @@ extension InProcessFederation: BenchmarkFederation {
     public func refreshCounters() async {}
 
     public func nodeProcessIds() async -> [String: Int32] { [:] }
+
+    /// In process a node cannot end on its own without ending the driver with it: a node stops
+    /// only when the driver stops it.
+    public func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)] { [] }
 }
 
 /// Why a federation could not start or be changed, with the reason.

@@ -26,7 +26,7 @@ extension CommandExit {
 /// `vernier run`.
 enum RunExit: Int32, CommandExit {
     case done = 0
-    case nodesDisagreed = 1
+    case ledgerUnsound = 1
     case invalidFile = 2
     case failed = 3
     case interrupted = 130
@@ -35,7 +35,7 @@ enum RunExit: Int32, CommandExit {
     var meaning: String {
         switch self {
         case .done: "done"
-        case .nodesDisagreed: "the nodes disagreed at the end (the ledger under test is broken)"
+        case .ledgerUnsound: "a node died without a fault asking for it, a node could not be checked, or the nodes disagreed at the end"
         case .invalidFile: "invalid benchmark file"
         case .failed: "the run failed"
         case .interrupted: "interrupted (the rounds that finished are kept)"

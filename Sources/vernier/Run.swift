@@ -88,9 +88,19 @@ struct Run: AsyncParsableCommand {
         ResultsDirectory.markLatest(root: results, benchmark: configuration.name, runId: runId)
         print(ResultTable.render(report))
         print("\nresults: \(resultsDirectory)/run.json")
-        if !report.consistent {
-            printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
-            throw RunExit.nodesDisagreed.exitCode
+        if !report.incidents.isEmpty {
+            printToStandardError("vernier run: \(report.incidents.count) node(s) died without a fault asking for it: "
+                                 + report.incidents.map(\.line).joined(separator: "; "))
+        }
+        let unchecked = report.repetitions.flatMap(\.uncheckedNodes)
+        if !unchecked.isEmpty {
+            printToStandardError("vernier run: the ledger check could not read " + unchecked.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
+        }
+        if !report.consistent || !report.incidents.isEmpty {
+            if !report.consistent && unchecked.isEmpty {
+                printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
+            }
+            throw RunExit.ledgerUnsound.exitCode
         }
         if report.interrupted {
             printToStandardError("vernier run: interrupted; the rounds that finished are kept")

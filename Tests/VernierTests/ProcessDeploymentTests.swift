@@ -190,6 +190,81 @@ struct ProcessDeploymentTests {
     }
 }
 
+/// `vernier run` with node processes killed from outside, as a user's test would: nothing is hidden.
+@Suite("Unplanned node deaths (end to end)", .serialized)
+struct UnplannedNodeDeathTests {
+    /// The command-line processes whose command line names `fragment`, among `parent`'s children.
+    static func children(of parent: Int32, naming fragment: String) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, Int32(fields[1]) == parent,
+                  let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: commandLine, as: UTF8.self).contains(fragment)
+        }
+    }
+
+    /// Two of three orderer processes killed with SIGKILL mid-round: the round goes on and counts
+    /// its failures, but the run names both deaths in the terminal and in run.json, the ledger check
+    /// names the nodes it could not read, and the run exits 1.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VERNIER_REAL_CLOCK_TESTS"] == "1"))
+    func ordererProcessesKilledFromOutsideFailTheRun() async throws {
+        let directory = try ProcessDeploymentTests.scratch("external-kill")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/kill.yaml"
+        try """
+            name: external-kill
+            network:
+              consensus: raft
+              deployment: processes
+              organizations: [ { name: org1, peers: 1 }, { name: org2, peers: 1 } ]
+              raft: { orderers: 3, batchTimeout: 100ms }
+            accounts: 50
+            rounds:
+              - { label: open, txDuration: 12s, rateControl: { type: fixed-rate, opts: { tps: 100 } }, workload: { module: simple/open } }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try ValidateCommandTests.executable()
+        process.arguments = ["run", file, "--results", directory + "/Results", "--transaction-timeout-seconds", "3"]
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // Once the round runs, kill two orderers from outside.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(90))
+        var orderers: [Int32] = []
+        while clock.now < deadline, orderers.count < 3, process.isRunning {
+            orderers = Self.children(of: process.processIdentifier, naming: "orderer")
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try #require(orderers.count == 3, "the three orderer processes did not start")
+        try await Task.sleep(for: .seconds(8))
+        for pid in orderers.sorted().prefix(2) { kill(pid, SIGKILL) }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let standardOutput = String(decoding: outputData, as: UTF8.self)
+        let standardError = String(decoding: errorData, as: UTF8.self)
+        #expect(process.terminationStatus == 1, "stdout: \(standardOutput)\nstderr: \(standardError)")
+        #expect(standardError.contains("2 node(s) died without a fault asking for it"), "\(standardError)")
+        #expect(standardOutput.contains("killed by signal 9 (SIGKILL)"), "\(standardOutput)")
+        #expect(standardOutput.contains("LEDGER CHECK INCOMPLETE"), "\(standardOutput)")
+        #expect(standardOutput.contains("the 3 of 5 started nodes that answered") || standardOutput.contains("LEDGER CHECK FAILED"),
+                "\(standardOutput)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: directory + "/Results/external-kill").filter { $0 != "latest" }
+        let runJSON = try #require(runs.first.map { directory + "/Results/external-kill/\($0)/run.json" })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runJSON))) as? [String: Any])
+        let incidents = try #require(json["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 2)
+        #expect(incidents.allSatisfy { ($0["signal"] as? Int) == 9 && ($0["node"] as? String)?.hasPrefix("orderer") == true })
+        #expect(json["consistent"] as? Bool == false)
+    }
+}
+
 /// A plain TCP client for feeding a node bytes no endpoint would send.
 enum RawConnection {
     /// Connects to `127.0.0.1:port`, writes `bytes` and half-closes nothing; true when the node

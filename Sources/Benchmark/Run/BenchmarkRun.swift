@@ -40,7 +40,7 @@ public struct BenchmarkRun: Sendable {
     /// while other networks' rounds run it rests (proof-of-work miners pause), so only one
     /// federation loads the machine at a time.
     public func run(runId: String, progress: (@Sendable (RoundProgress) -> Void)? = nil,
-                    log: @Sendable (String) -> Void = { _ in }) async throws -> RunReport {
+                    log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> RunReport {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var repetitions: [RepetitionReport] = []
         var interrupted = false
@@ -130,9 +130,11 @@ public struct BenchmarkRun: Sendable {
     /// those this repetition starts are added to it.
     private func runRepetition(_ repetition: Int, environments: inout [String: BenchmarkEnvironment],
                                progress: (@Sendable (RoundProgress) -> Void)?,
-                               log: @Sendable (String) -> Void) async throws -> RepetitionReport {
+                               log: @escaping @Sendable (String) -> Void) async throws -> RepetitionReport {
         var report = RepetitionReport(repetition: repetition, rounds: [], nodes: [], consistent: true)
         var states: [String: (states: [NodeChainState], processIds: [String: Int32])] = [:]
+        let watch = NodeWatch(log: log)
+        let several = configuration.networks != nil
         var start = 0
         let rounds = configuration.rounds
         // Consecutive rounds on one network form a segment; its federation rests once it ends.
@@ -148,13 +150,16 @@ public struct BenchmarkRun: Sendable {
                 environment = try await makeEnvironment(repetition: repetition, network: named)
                 environments[named.name] = environment
             }
+            if let federation = environment.federation { watch.watch(federation, network: several ? named.name : nil) }
             let foreignThreads = environments.values.reduce(into: Set<Int32>()) { threads, environment in
                 threads.formUnion(environment.federation?.nodeThreadIDs ?? [])
             }
             for round in rounds[start..<end] {
                 if Task.isCancelled { break segments }
+                watch.setRound(round.label)
                 let interrupted = try await runRound(round, in: environment, foreignThreads: foreignThreads,
                                                      into: &report, progress: progress, log: log)
+                watch.setRound(nil)
                 if interrupted { break segments }
             }
             if let federation = environment.federation {
@@ -164,15 +169,25 @@ public struct BenchmarkRun: Sendable {
             }
             start = end
         }
-        let several = configuration.networks != nil
+        report.incidents = await watch.finish()
         for named in configuration.federations {
             guard let (networkStates, processIds) = states[named.name] else { continue }
+            let network = several ? named.name : nil
             let nodes = networkStates.map {
-                NodeReport(name: $0.address.name, network: several ? named.name : nil, height: $0.height,
+                NodeReport(name: $0.address.name, network: network, height: $0.height,
                            headHash: $0.headHash.hex, stateDigest: $0.stateDigest?.hex, processId: processIds[$0.address.name])
+            }
+            // Every node that started is checked, or named with the reason it could not be.
+            let answered = Set(nodes.map(\.name))
+            for name in named.configuration.nodeNames where !answered.contains(name) {
+                let incident = report.incidents.last { $0.node == name && $0.network == network }
+                report.uncheckedNodes.append(UncheckedNode(
+                    name: name, network: network,
+                    reason: incident.map { "its process ended: \($0.cause)" } ?? "it did not answer its status"))
             }
             report.nodes += nodes
             report.consistent = report.consistent && LedgerCheck.agree(nodes)
+                && !report.uncheckedNodes.contains { $0.network == network }
         }
         return report
     }

@@ -60,6 +60,8 @@ public final class ProcessFederation: BenchmarkFederation {
     private let configurationPaths: [NodeAddress: String]
     private let ports: [NodeAddress: Int]
     private let running = Mutex<[NodeAddress: SpawnedNode]>([:])
+    /// Processes whose end was asked for (a fault's signal) or already reported as unplanned.
+    private let accountedExits = Mutex<Set<Int32>>([])
     private let latestStatuses = StatusCache()
     private let submitters: [NodeAddress]
     private let listeners: [NodeAddress]
@@ -265,6 +267,18 @@ public final class ProcessFederation: BenchmarkFederation {
         running.withLock { running in Dictionary(uniqueKeysWithValues: running.map { ($0.key.name, $0.value.processId) }) }
     }
 
+    public func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)] {
+        let processes = running.withLock { $0 }
+        var exits: [(node: NodeAddress, exit: NodeExit)] = []
+        for address in addresses {
+            guard let process = processes[address], !accountedExits.withLock({ $0.contains(process.processId) }),
+                  let exit = await launcher.exit(of: process.processId) else { continue }
+            accountedExits.withLock { _ = $0.insert(process.processId) }
+            exits.append((address, exit))
+        }
+        return exits
+    }
+
     /// Stops every node (SIGTERM, then SIGKILL after the grace period) and the client.
     public func stop() async {
         let processes = running.withLock { running in
@@ -297,6 +311,10 @@ public final class ProcessFederation: BenchmarkFederation {
     @discardableResult
     public func signal(_ signal: Int32, to address: NodeAddress) async -> Bool {
         guard let process = running.withLock({ $0[address] }) else { return false }
+        if signal == SIGKILL || signal == SIGTERM {
+            // A planned end: not an incident.
+            accountedExits.withLock { _ = $0.insert(process.processId) }
+        }
         let sent = await launcher.send(signal, to: process.processId)
         if signal == SIGKILL { _ = await launcher.waitForExit(process.processId) }
         return sent

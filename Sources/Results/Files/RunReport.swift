@@ -48,7 +48,12 @@ public struct RepetitionReport: Sendable, Encodable {
     /// Every node's chain height at each round's start and end, in round order.
     public var heights: [RoundHeights] = []
     public var nodes: [NodeReport]
-    /// Every peer ended on the same height, head and state digest, and every orderer on the same head.
+    /// Nodes that started but could not be checked at the end, and why.
+    public var uncheckedNodes: [UncheckedNode] = []
+    /// Nodes that ended without a planned fault.
+    public var incidents: [NodeIncident] = []
+    /// Every node that started was checked, and every peer ended on the same height, head and
+    /// state digest, and every orderer on the same head.
     public var consistent: Bool
 
     public init(repetition: Int, rounds: [RoundFigures], resources: [RoundResourceReport] = [], heights: [RoundHeights] = [],
@@ -77,6 +82,8 @@ public struct RunReport: Sendable, Encodable {
     public var interrupted: Bool
     /// The nodes disagreed at the end of some repetition: the measured ledger is broken.
     public var consistent: Bool { repetitions.allSatisfy(\.consistent) }
+    /// Every node that ended without a planned fault, over all repetitions.
+    public var incidents: [NodeIncident] { repetitions.flatMap(\.incidents) }
 
     public init(benchmark: String, runId: String, seed: UInt64, startedAt: String, configuration: BenchmarkConfiguration,
                 machine: MachineDescription, gitCommit: String?, repetitions: [RepetitionReport], rounds: [RoundSummary] = [],
@@ -95,6 +102,7 @@ public struct RunReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, rounds, interrupted, consistent
+        case incidents
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,5 +118,6 @@ public struct RunReport: Sendable, Encodable {
         try container.encode(rounds, forKey: .rounds)
         try container.encode(interrupted, forKey: .interrupted)
         try container.encode(consistent, forKey: .consistent)
+        try container.encode(incidents, forKey: .incidents)
     }
 }

@@ -93,9 +93,17 @@ public enum HTMLReport {
     static func facts(_ report: RunReport) -> String {
         let machine = report.machine
         let configuration = report.configuration
-        let verdict = report.consistent
+        let unchecked = report.repetitions.flatMap(\.uncheckedNodes)
+        var verdict = report.consistent
             ? "<span class=ok>every node ended on the same chain and state</span>"
-            : "<span class=bad>NODES DISAGREE: the ledger under test is broken</span>"
+            : unchecked.isEmpty ? "<span class=bad>NODES DISAGREE: the ledger under test is broken</span>"
+            : "<span class=bad>INCOMPLETE: not every node that started could be checked</span>"
+        for node in unchecked {
+            verdict += "<br><span class=bad>could not check \(escape((node.network.map { "\($0): " } ?? "") + node.name)): \(escape(node.reason))</span>"
+        }
+        for incident in report.incidents {
+            verdict += "<br><span class=bad>NODE DIED: \(escape(incident.line)), no fault asked for it</span>"
+        }
         let rows: [(String, String)] = [
             ("run", "\(escape(report.runId)), started \(escape(report.startedAt))\(report.interrupted ? " (interrupted)" : "")"),
             ("ledger check", verdict),

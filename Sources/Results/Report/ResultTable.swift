@@ -27,13 +27,26 @@ public enum ResultTable {
             // One line per network: nodes are compared with the other nodes of their own network.
             var networks: [String?] = []
             for node in repetition.nodes where !networks.contains(node.network) { networks.append(node.network) }
+            for network in repetition.uncheckedNodes.map(\.network) where !networks.contains(network) { networks.append(network) }
             for network in networks {
                 let nodes = repetition.nodes.filter { $0.network == network }
-                let node = nodes[0]
+                let unchecked = repetition.uncheckedNodes.filter { $0.network == network }
                 let prefix = network.map { "\($0): " } ?? ""
-                lines.append(LedgerCheck.agree(nodes)
-                    ? "  ledger check: \(prefix)all \(nodes.count) nodes at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal"
-                    : "  LEDGER CHECK FAILED: \(prefix)nodes disagree: " + nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
+                let started = nodes.count + unchecked.count
+                let scope = unchecked.isEmpty ? "all \(nodes.count) nodes" : "the \(nodes.count) of \(started) started nodes that answered"
+                if let node = nodes.first, LedgerCheck.agree(nodes) {
+                    lines.append("  ledger check: \(prefix)\(scope) at height \(node.height), head \(node.headHash.prefix(12)), peers' state digests equal")
+                } else if !nodes.isEmpty {
+                    lines.append("  LEDGER CHECK FAILED: \(prefix)nodes disagree: "
+                                 + nodes.map { "\($0.name) h\($0.height) \($0.headHash.prefix(8))" }.joined(separator: ", "))
+                }
+                if !unchecked.isEmpty {
+                    lines.append("  LEDGER CHECK INCOMPLETE: \(prefix)could not check "
+                                 + unchecked.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
+                }
+            }
+            for incident in repetition.incidents {
+                lines.append("  NODE DIED: \(incident.line), no fault asked for it")
             }
         }
         if report.repetitions.count > 1 {
