@@ -103,7 +103,7 @@ let package = Package(
         // A run: rounds and repetitions on a federation, the ledger check, the results directory.
         .target(
             name: "Benchmark",
-            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "LedgerCore"],
+            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
@@ -168,7 +168,7 @@ let package = Package(
             name: "BenchmarkTests",
             dependencies: [
                 "Benchmark", "Results", "Federation", "BenchmarkSpec", "Load", "Statistics", "Node", "NodeCore", "LedgerCore",
-                "Consensus", "Transport", "TestSupport",
+                "Consensus", "Transport", "Storage", "TestSupport",
             ],
             swiftSettings: strictSwift
         ),

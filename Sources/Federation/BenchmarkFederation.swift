@@ -37,6 +37,8 @@ public protocol BenchmarkFederation: AnyObject, Sendable {
     /// Nodes that ended since the last call without a planned fault asking for it (killed from
     /// outside, crashed), each reported once.
     func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)]
+    /// How many times each of `ids` is in `node`'s stored chain; nil if the node did not answer.
+    func transactionCounts(of ids: [Hash256], on node: NodeAddress) async -> TransactionCounts?
 }
 
 extension InProcessFederation: BenchmarkFederation {
@@ -64,6 +66,15 @@ extension InProcessFederation: BenchmarkFederation {
     /// In process a node cannot end on its own without ending the driver with it: a node stops
     /// only when the driver stops it.
     public func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)] { [] }
+
+    public func transactionCounts(of ids: [Hash256], on address: NodeAddress) async -> TransactionCounts? {
+        guard let node = nodes.first(where: { $0.address == address }) else { return nil }
+        do {
+            return TransactionCounts(counts: try await node.transactionOccurrences(of: ids), failure: nil)
+        } catch {
+            return TransactionCounts(counts: [], failure: "its block store could not be read: \(error)")
+        }
+    }
 }
 
 /// Why a federation could not start or be changed, with the reason.

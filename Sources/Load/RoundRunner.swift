@@ -1,9 +1,9 @@
 import Foundation
 public import Statistics
-import LedgerCore
 import Node
 import Synchronization
 public import BenchmarkSpec
+public import LedgerCore
 
 /// How one transaction of a round ended, as reports classify it.
 public enum RecordedOutcome: Sendable, Hashable, Codable {
@@ -56,6 +56,11 @@ public struct RoundRecording: Sendable {
     public var driverCPUSeconds: Double?
     /// The round was cut short (Ctrl-C).
     public var interrupted: Bool
+    /// The ids of the transactions the round reported committed (valid or not), in finishing
+    /// order: the first `RoundRunner.maximumKeptRecords` only.
+    public var acknowledgedIds: [Hash256] = []
+    /// More transactions were reported committed than `acknowledgedIds` kept.
+    public var acknowledgedTruncated = false
 }
 
 /// Runs one round: releases transactions on the schedule, open loop, and records each one.
@@ -172,8 +177,9 @@ public struct RoundRunner: Sendable {
                         counters.inFlight.add(1, ordering: .relaxed)
                         counters.released.add(1, ordering: .relaxed)
                         group.addTask {
-                            let record = await execute(index: index, intended: intended, start: start, clock: clock)
+                            let (record, committedId) = await execute(index: index, intended: intended, start: start, clock: clock)
                             counters.record(record)
+                            if let committedId { counters.acknowledge(committedId) }
                             if record.outcome == .succeeded { counters.succeeded.add(1, ordering: .relaxed) }
                             else { counters.failed.add(1, ordering: .relaxed) }
                             counters.finished.add(1, ordering: .relaxed)
@@ -191,21 +197,25 @@ public struct RoundRunner: Sendable {
         let cpuAfter = ThreadCPU.seconds(excluding: foreignThreadIDs)
         var (aggregate, records, truncated) = counters.results()
         records.sort { $0.index < $1.index }
+        let (acknowledged, acknowledgedTruncated) = counters.acknowledged()
         return RoundRecording(
             label: label, aggregate: aggregate, records: records, recordsTruncated: truncated,
             schedulerLag: lags, durationNanoseconds: elapsed(),
-            driverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }, interrupted: interrupted)
+            driverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }, interrupted: interrupted,
+            acknowledgedIds: acknowledged, acknowledgedTruncated: acknowledgedTruncated)
     }
 
-    /// Takes an account, builds and signs the call, sends it and waits for its end.
-    private func execute(index: Int, intended: UInt64, start: ContinuousClock.Instant, clock: ContinuousClock) async -> TransactionRecord {
+    /// Takes an account, builds and signs the call, sends it and waits for its end; returns its
+    /// record and, when it was reported committed, its id.
+    private func execute(index: Int, intended: UInt64, start: ContinuousClock.Instant,
+                         clock: ContinuousClock) async -> (TransactionRecord, Hash256?) {
         func since(_ instant: ContinuousClock.Instant) -> UInt64 { Schedules.nanoseconds(instant - start) }
         if generator.isQuery {
             // A query is never ordered: it needs a signer, not a nonce.
             let account = index % (assignedAccounts ?? accounts.accounts.count)
             let query = Transaction(signedBy: accounts.accounts[account], nonce: 0, call: generator.call(index: index, account: account))
             let trace = await target.query(query, account: account, timeout: transactionTimeout)
-            return record(index: index, account: account, intended: intended, trace: trace, since: since)
+            return (record(index: index, account: account, intended: intended, trace: trace, since: since), nil)
         }
         let lease = if let assignedAccounts {
             await accounts.acquire(account: index % assignedAccounts)
@@ -227,7 +237,8 @@ public struct RoundRunner: Sendable {
         }
         let target = self.target
         await accounts.release(lease, succeeded: nonceAdvanced) { address in await target.nextNonce(of: address) }
-        return result
+        if case .committed = trace.outcome { return (result, transaction.id) }
+        return (result, nil)
     }
 
     private func record(index: Int, account: Int, intended: UInt64, trace: TransactionTrace,
@@ -267,6 +278,7 @@ final class RoundCounters: Sendable {
     let succeeded = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
     private let kept: Mutex<(aggregate: RoundAggregate, records: [TransactionRecord], truncated: Bool)>
+    private let acknowledgedIds = Mutex<(ids: [Hash256], truncated: Bool)>(([], false))
 
     init(trim: RoundLength?) {
         kept = Mutex((RoundAggregate(trim: trim), [], false))
@@ -283,6 +295,15 @@ final class RoundCounters: Sendable {
             }
         }
     }
+
+    /// Keeps the id of a transaction reported committed, while there is room.
+    func acknowledge(_ id: Hash256) {
+        acknowledgedIds.withLock { kept in
+            if kept.ids.count < RoundRunner.maximumKeptRecords { kept.ids.append(id) } else { kept.truncated = true }
+        }
+    }
+
+    func acknowledged() -> ([Hash256], Bool) { acknowledgedIds.withLock { ($0.ids, $0.truncated) } }
 
     func results() -> (RoundAggregate, [TransactionRecord], Bool) {
         kept.withLock { ($0.aggregate, $0.records, $0.truncated) }

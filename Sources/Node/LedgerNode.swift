@@ -19,6 +19,9 @@ public protocol LedgerNode: Actor {
     var stateDigest: Hash256? { get }
     /// The next nonce of an account on this node's state, if it keeps the state.
     func nextNonce(of address: Address) -> UInt64?
+    /// How many times each of `ids` is in this node's stored chain, read back from its block store
+    /// (for proof-of-work, the final blocks); throws when the store cannot be read.
+    func transactionOccurrences(of ids: [Hash256]) throws -> [Int]
 }
 
 extension OrdererNode: LedgerNode {

@@ -70,6 +70,17 @@ public final class NodeHost: Sendable {
             }
             let status = await NodeStatus.of(node, account: nil)
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
+        case .transactionCheck(let requestId, let ids) where frame.from == driver:
+            let answer: NodeMessage
+            do {
+                let counts = try await node.transactionOccurrences(of: ids)
+                answer = .transactionCounts(requestId: requestId, counts: counts.map { UInt32(clamping: $0) }, failure: nil)
+            } catch {
+                answer = .transactionCounts(requestId: requestId, counts: [], failure: "its block store could not be read: \(error)")
+            }
+            endpoint.send(answer.frame, to: frame.from)
+        case .transactionCheck:
+            logger.warning("ignored a transaction check from \(frame.from), which is not the driver")
         default:
             break
         }

@@ -41,11 +41,20 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
     case endorse(requestId: UInt64, proposal: Transaction, timestampMilliseconds: UInt64, minimumHeight: UInt64)
     /// The endorsing peer's answer to `endorse`.
     case endorsement(requestId: UInt64, answer: EndorsementAnswer)
+    /// The driver asks how many times each transaction is in the node's stored chain (the
+    /// lost-commit check); answered by the host with `transactionCounts`.
+    case transactionCheck(requestId: UInt64, ids: [Hash256])
+    /// The answer to `transactionCheck`: one count per id, or why the chain could not be read.
+    case transactionCounts(requestId: UInt64, counts: [UInt32], failure: String?)
 
-    /// Whether a frame carries a driver's request to the node host (status or mining control)
+    /// The most ids one `transactionCheck` may carry (2 MiB of ids).
+    public static let maximumCheckedTransactions = 65_536
+
+    /// Whether a frame carries a driver's request to the node host (status, mining control, the
+    /// lost-commit check)
     /// rather than protocol traffic for the node itself; reads only the first two bytes.
     public static func isHostRequest(_ frame: [UInt8]) -> Bool {
-        frame.count >= 2 && frame[0] == frameVersion && (frame[1] == 14 || frame[1] == 16)
+        frame.count >= 2 && frame[0] == frameVersion && (frame[1] == 14 || frame[1] == 16 || frame[1] == 19)
     }
 
     /// The frame format's version, the first byte of every frame.
@@ -136,6 +145,18 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
             writer.write(UInt8(18))
             writer.write(requestId)
             writer.write(answer)
+        case .transactionCheck(let requestId, let ids):
+            writer.write(UInt8(19))
+            writer.write(requestId)
+            writer.write(UInt32(ids.count))
+            for id in ids { writer.write(id) }
+        case .transactionCounts(let requestId, let counts, let failure):
+            writer.write(UInt8(20))
+            writer.write(requestId)
+            writer.write(UInt32(counts.count))
+            for count in counts { writer.write(count) }
+            writer.write(failure != nil)
+            if let failure { writer.write(failure) }
         }
     }
 
@@ -166,8 +187,34 @@ public enum NodeMessage: Sendable, Hashable, CanonicalCodable {
                             timestampMilliseconds: try reader.readUInt64("endorse.timestamp"),
                             minimumHeight: try reader.readUInt64("endorse.minimumHeight"))
         case 18: self = .endorsement(requestId: try reader.readUInt64("endorsement.requestId"), answer: try reader.read())
+        case 19:
+            let requestId = try reader.readUInt64("transactionCheck.requestId")
+            let count = try Self.readCount(&reader, "transactionCheck.ids")
+            var ids: [Hash256] = []
+            ids.reserveCapacity(count)
+            for _ in 0..<count { ids.append(try reader.readHash("transactionCheck.id")) }
+            self = .transactionCheck(requestId: requestId, ids: ids)
+        case 20:
+            let requestId = try reader.readUInt64("transactionCounts.requestId")
+            let count = try Self.readCount(&reader, "transactionCounts.counts")
+            var counts: [UInt32] = []
+            counts.reserveCapacity(count)
+            for _ in 0..<count { counts.append(try reader.readUInt32("transactionCounts.count")) }
+            let failure = try reader.readBool("transactionCounts.hasFailure") ? try reader.readString("transactionCounts.failure") : nil
+            self = .transactionCounts(requestId: requestId, counts: counts, failure: failure)
         case let tag: throw .unknownTag(field: "message", tag: tag)
         }
+    }
+}
+
+extension NodeMessage {
+    /// Reads a list's length, refusing more than `maximumCheckedTransactions`.
+    private static func readCount(_ reader: inout CanonicalReader, _ field: String) throws(CodecError) -> Int {
+        let count = Int(try reader.readUInt32(field))
+        guard count <= maximumCheckedTransactions else {
+            throw .invalidValue(field: field, reason: "\(count) entries, at most \(maximumCheckedTransactions)")
+        }
+        return count
     }
 }
 

@@ -237,3 +237,10 @@ public actor OrdererNode {
 }
 
 extension OrdererNode: FrameReceivingNode {}
+
+extension OrdererNode {
+    /// How many times each of `ids` is in the stored chain, read back from the block store.
+    public func transactionOccurrences(of ids: [Hash256]) throws -> [Int] {
+        try store.transactionOccurrences(of: ids)
+    }
+}

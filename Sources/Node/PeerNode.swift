@@ -199,3 +199,10 @@ public actor PeerNode {
 }
 
 extension PeerNode: FrameReceivingNode {}
+
+extension PeerNode {
+    /// How many times each of `ids` is in the stored chain, read back from the block store.
+    public func transactionOccurrences(of ids: [Hash256]) throws -> [Int] {
+        try store.transactionOccurrences(of: ids)
+    }
+}

@@ -215,6 +215,7 @@ public actor ProofOfWorkNode {
 extension ProofOfWorkNode: LedgerNode {
     public var stateDigest: Hash256? { core.ledger.state.digest }
     public func nextNonce(of address: Address) -> UInt64? { core.ledger.nextNonce(of: address) }
+    public func transactionOccurrences(of ids: [Hash256]) throws -> [Int] { try store.transactionOccurrences(of: ids) }
 }
 
 extension ProofOfWorkNode: FrameReceivingNode {}

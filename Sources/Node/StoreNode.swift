@@ -94,6 +94,7 @@ public actor StoreNode {
 extension StoreNode: LedgerNode {
     public var stateDigest: Hash256? { ledger.ledger.state.digest }
     public func nextNonce(of address: Address) -> UInt64? { ledger.ledger.nextNonce(of: address) }
+    public func transactionOccurrences(of ids: [Hash256]) throws -> [Int] { try ledger.store.transactionOccurrences(of: ids) }
 }
 
 extension StoreNode: FrameReceivingNode {}

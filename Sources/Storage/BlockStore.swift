@@ -210,6 +210,22 @@ public final class BlockStore {
         headHash = kept.hash
     }
 
+    /// How many times each of `ids` is among the transactions of the stored blocks, read back
+    /// from the file (the lost-commit check: every acknowledged transaction exactly once).
+    public func transactionOccurrences(of ids: [Hash256]) throws(BlockStoreError) -> [Int] {
+        var positions: [Hash256: Int] = [:]
+        positions.reserveCapacity(ids.count)
+        for (position, id) in ids.enumerated() where positions[id] == nil { positions[id] = position }
+        var counts = [Int](repeating: 0, count: ids.count)
+        for height in 1..<max(1, UInt64(recordOffsets.count)) {
+            for transaction in try block(at: height).transactions {
+                if let position = positions[transaction.id] { counts[position] += 1 }
+            }
+        }
+        // A repeated id in the question gets the same answer each time.
+        return ids.map { counts[positions[$0]!] }
+    }
+
     /// Reads the block at `height`.
     public func block(at height: UInt64) throws(BlockStoreError) -> Block {
         guard height < UInt64(recordOffsets.count) else { throw .noSuchHeight(height) }

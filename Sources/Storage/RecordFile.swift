@@ -164,6 +164,10 @@ final class RecordFile {
             throw .corruptRecord(path: path, offset: offset, reason: "no record header at this offset")
         }
         let header = try readBytes(at: offset, count: Self.recordHeaderBytes)
+        // The file may have been cut behind this handle's back (another process, a lost disk).
+        guard header.count == Self.recordHeaderBytes else {
+            throw .corruptRecord(path: path, offset: offset, reason: "file ends inside the record header")
+        }
         let length = Int(Self.bigEndianUInt32(header[0..<4]))
         let checksum = Self.bigEndianUInt32(header[4..<8])
         guard length > 0, length <= options.maximumRecordBytes,

@@ -35,7 +35,7 @@ enum RunExit: Int32, CommandExit {
     var meaning: String {
         switch self {
         case .done: "done"
-        case .ledgerUnsound: "a node died without a fault asking for it, a node could not be checked, or the nodes disagreed at the end"
+        case .ledgerUnsound: "a node died without a fault asking for it, a node could not be checked, an acknowledged transaction was lost, or the nodes disagreed at the end"
         case .invalidFile: "invalid benchmark file"
         case .failed: "the run failed"
         case .interrupted: "interrupted (the rounds that finished are kept)"

@@ -96,8 +96,13 @@ struct Run: AsyncParsableCommand {
         if !unchecked.isEmpty {
             printToStandardError("vernier run: the ledger check could not read " + unchecked.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
         }
+        let failedChecks = report.repetitions.flatMap(\.commitChecks).filter { !$0.passed }
+        if !failedChecks.isEmpty {
+            printToStandardError("vernier run: \(report.lostAcknowledged) acknowledged transaction(s) lost or repeated, or a commit check "
+                                 + "could not run: " + failedChecks.map { $0.line.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
+        }
         if !report.consistent || !report.incidents.isEmpty {
-            if !report.consistent && unchecked.isEmpty {
+            if !report.consistent && unchecked.isEmpty && failedChecks.isEmpty {
                 printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
             }
             throw RunExit.ledgerUnsound.exitCode

@@ -2,6 +2,7 @@ import Foundation
 import Monitor
 import LedgerCore
 import Node
+
 public import BenchmarkSpec
 public import Federation
 public import Load
@@ -134,6 +135,8 @@ public struct BenchmarkRun: Sendable {
         var report = RepetitionReport(repetition: repetition, rounds: [], nodes: [], consistent: true)
         var states: [String: (states: [NodeChainState], processIds: [String: Int32])] = [:]
         let watch = NodeWatch(log: log)
+        // The ids of every transaction reported committed, by network, for the lost-commit check.
+        var acknowledged: [String: (ids: [Hash256], truncated: Bool)] = [:]
         let several = configuration.networks != nil
         var start = 0
         let rounds = configuration.rounds
@@ -157,15 +160,24 @@ public struct BenchmarkRun: Sendable {
             for round in rounds[start..<end] {
                 if Task.isCancelled { break segments }
                 watch.setRound(round.label)
-                let interrupted = try await runRound(round, in: environment, foreignThreads: foreignThreads,
-                                                     into: &report, progress: progress, log: log)
+                let recording = try await runRound(round, in: environment, foreignThreads: foreignThreads,
+                                                   into: &report, progress: progress, log: log)
+                acknowledged[named.name, default: ([], false)].ids += recording.acknowledgedIds
+                acknowledged[named.name, default: ([], false)].truncated = acknowledged[named.name]!.truncated || recording.acknowledgedTruncated
+                let interrupted = recording.interrupted
                 watch.setRound(nil)
                 if interrupted { break segments }
             }
             if let federation = environment.federation {
                 // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
                 _ = await federation.settle(timeout: .seconds(30))
-                states[named.name] = (await federation.chainStates(), await federation.nodeProcessIds())
+                let chainStates = await federation.chainStates()
+                states[named.name] = (chainStates, await federation.nodeProcessIds())
+                let (ids, truncated) = acknowledged[named.name] ?? ([], false)
+                let check = await CommitChecker.check(ids, truncated: truncated, on: chainStates.map(\.address), of: federation,
+                                                    network: several ? named.name : nil)
+                log(check.line.trimmingCharacters(in: .whitespaces))
+                report.commitChecks.append(check)
             }
             start = end
         }
@@ -188,15 +200,16 @@ public struct BenchmarkRun: Sendable {
             report.nodes += nodes
             report.consistent = report.consistent && LedgerCheck.agree(nodes)
                 && !report.uncheckedNodes.contains { $0.network == network }
+                && report.commitChecks.allSatisfy { $0.network != network || $0.passed }
         }
         return report
     }
 
     /// Prepares and runs one round, appending its figures, resources and heights to `report`;
-    /// returns whether it was interrupted.
+    /// returns its recording.
     private func runRound(_ round: Round, in environment: BenchmarkEnvironment, foreignThreads: Set<Int32>,
                           into report: inout RepetitionReport, progress: (@Sendable (RoundProgress) -> Void)?,
-                          log: @Sendable (String) -> Void) async throws -> Bool {
+                          log: @Sendable (String) -> Void) async throws -> RoundRecording {
         let schedule: any RateSchedule
         do {
             schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
@@ -241,7 +254,7 @@ public struct BenchmarkRun: Sendable {
         report.rounds.append(measured.figures)
         if let resources = measured.resources { report.resources.append(resources) }
         if environment.federation != nil { report.heights.append(measured.heights) }
-        return measured.recording.interrupted
+        return measured.recording
     }
 
     private func startFederation(_ network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String,

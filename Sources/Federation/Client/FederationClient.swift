@@ -20,6 +20,7 @@ public final class FederationClient: Sendable {
         var answers = PromiseTable<UInt64, QueryAnswer>()
         var endorsements = PromiseTable<UInt64, EndorsementAnswer>()
         var statuses = PromiseTable<UInt64, NodeStatus>()
+        var transactionChecks = PromiseTable<UInt64, TransactionCounts>()
         var nextQueryId: UInt64 = 1
         var stopped = false
         /// The highest height of any commit event this client received.
@@ -249,6 +250,22 @@ public final class FederationClient: Sendable {
         return await wait(for: requestId, in: \.statuses)
     }
 
+    /// How many times each of `ids` (at most `NodeMessage.maximumCheckedTransactions`) is in
+    /// `node`'s stored chain; nil if no answer came within `timeout`.
+    public func transactionCounts(on node: NodeAddress, ids: [Hash256], timeout: Duration) async -> TransactionCounts? {
+        precondition(ids.count <= NodeMessage.maximumCheckedTransactions, "check at most \(NodeMessage.maximumCheckedTransactions) ids at once")
+        let deadline = clock.now.advanced(by: timeout)
+        guard let requestId = state.withLock({ state -> UInt64? in
+            guard state.transactionChecks.count < maximumInFlight, !state.stopped else { return nil }
+            let requestId = state.nextQueryId
+            state.nextQueryId += 1
+            _ = state.transactionChecks.register(requestId, deadline: deadline)
+            return requestId
+        }) else { return nil }
+        endpoint.send(NodeMessage.transactionCheck(requestId: requestId, ids: ids).frame, to: node)
+        return await wait(for: requestId, in: \.transactionChecks)
+    }
+
     private func registerStatusRequest(timeout: Duration) -> UInt64? {
         let deadline = clock.now.advanced(by: timeout)
         return state.withLock { state -> UInt64? in
@@ -302,6 +319,9 @@ public final class FederationClient: Sendable {
                 state.withLock { $0.answers.resolve(requestId, with: answer) }?.resume(returning: answer)
             case .statusAnswer(let requestId, let status):
                 state.withLock { $0.statuses.resolve(requestId, with: status) }?.resume(returning: status)
+            case .transactionCounts(let requestId, let counts, let failure):
+                let answer = TransactionCounts(counts: counts.map(Int.init), failure: failure)
+                state.withLock { $0.transactionChecks.resolve(requestId, with: answer) }?.resume(returning: answer)
             default:
                 continue
             }
@@ -316,14 +336,26 @@ public final class FederationClient: Sendable {
     }
 
     private func expire(at now: ContinuousClock.Instant) {
-        let (acknowledgements, commits, answers, statuses, endorsements) = state.withLock { state in
+        let (acknowledgements, commits, answers, statuses, endorsements, checks) = state.withLock { state in
             (state.acknowledgements.expire(at: now), state.commits.expire(at: now), state.answers.expire(at: now),
-             state.statuses.expire(at: now), state.endorsements.expire(at: now))
+             state.statuses.expire(at: now), state.endorsements.expire(at: now), state.transactionChecks.expire(at: now))
         }
+        for continuation in checks { continuation.resume(returning: nil) }
         for continuation in endorsements { continuation.resume(returning: nil) }
         for continuation in statuses { continuation.resume(returning: nil) }
         for continuation in acknowledgements { continuation.resume(returning: nil) }
         for continuation in commits { continuation.resume(returning: nil) }
         for continuation in answers { continuation.resume(returning: nil) }
+    }
+}
+
+/// A node's answer to the lost-commit check: one count per asked id, or why it could not count.
+public struct TransactionCounts: Sendable, Hashable {
+    public var counts: [Int]
+    public var failure: String?
+
+    public init(counts: [Int], failure: String?) {
+        self.counts = counts
+        self.failure = failure
     }
 }

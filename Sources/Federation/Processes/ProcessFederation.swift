@@ -279,6 +279,11 @@ public final class ProcessFederation: BenchmarkFederation {
         return exits
     }
 
+    public func transactionCounts(of ids: [Hash256], on node: NodeAddress) async -> TransactionCounts? {
+        // A long chain is read back from disk: allow it time.
+        await client.transactionCounts(on: node, ids: ids, timeout: .seconds(60))
+    }
+
     /// Stops every node (SIGTERM, then SIGKILL after the grace period) and the client.
     public func stop() async {
         let processes = running.withLock { running in

@@ -52,6 +52,10 @@ public struct RepetitionReport: Sendable, Encodable {
     public var uncheckedNodes: [UncheckedNode] = []
     /// Nodes that ended without a planned fault.
     public var incidents: [NodeIncident] = []
+    /// Each network's check that every acknowledged transaction is on every live node exactly once.
+    public var commitChecks: [CommitCheck] = []
+    /// Acknowledged transactions lost (missing or repeated on some node): 0 when all is well.
+    public var lostAcknowledged: Int { commitChecks.reduce(0) { $0 + $1.lost } }
     /// Every node that started was checked, and every peer ended on the same height, head and
     /// state digest, and every orderer on the same head.
     public var consistent: Bool
@@ -82,6 +86,8 @@ public struct RunReport: Sendable, Encodable {
     public var interrupted: Bool
     /// The nodes disagreed at the end of some repetition: the measured ledger is broken.
     public var consistent: Bool { repetitions.allSatisfy(\.consistent) }
+    /// Acknowledged transactions lost over all repetitions: 0 when all is well.
+    public var lostAcknowledged: Int { repetitions.reduce(0) { $0 + $1.lostAcknowledged } }
     /// Every node that ended without a planned fault, over all repetitions.
     public var incidents: [NodeIncident] { repetitions.flatMap(\.incidents) }
 
@@ -102,7 +108,7 @@ public struct RunReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, rounds, interrupted, consistent
-        case incidents
+        case incidents, lostAcknowledged
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,5 +125,6 @@ public struct RunReport: Sendable, Encodable {
         try container.encode(interrupted, forKey: .interrupted)
         try container.encode(consistent, forKey: .consistent)
         try container.encode(incidents, forKey: .incidents)
+        try container.encode(lostAcknowledged, forKey: .lostAcknowledged)
     }
 }

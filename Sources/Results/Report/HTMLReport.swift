@@ -101,6 +101,9 @@ public enum HTMLReport {
         for node in unchecked {
             verdict += "<br><span class=bad>could not check \(escape((node.network.map { "\($0): " } ?? "") + node.name)): \(escape(node.reason))</span>"
         }
+        for check in report.repetitions.flatMap(\.commitChecks) {
+            verdict += "<br><span class=\(check.passed ? "ok" : "bad")>\(escape(check.line.trimmingCharacters(in: .whitespaces)))</span>"
+        }
         for incident in report.incidents {
             verdict += "<br><span class=bad>NODE DIED: \(escape(incident.line)), no fault asked for it</span>"
         }

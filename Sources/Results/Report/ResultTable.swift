@@ -45,6 +45,7 @@ public enum ResultTable {
                                  + unchecked.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
                 }
             }
+            for check in repetition.commitChecks { lines.append(check.line) }
             for incident in repetition.incidents {
                 lines.append("  NODE DIED: \(incident.line), no fault asked for it")
             }
