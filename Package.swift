@@ -103,7 +103,7 @@ let package = Package(
         // A run: rounds and repetitions on a federation, the ledger check, the results directory.
         .target(
             name: "Benchmark",
-            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "LedgerCore"],
+            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "Statistics", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.

@@ -6,7 +6,7 @@ import Consensus
 
 /// A running federation the driver loads, whatever runs its nodes: threads in this process
 /// (``InProcessFederation``) or one OS process per node (``ProcessFederation``).
-public protocol BenchmarkFederation: AnyObject, Sendable {
+public protocol BenchmarkFederation: AnyObject, Sendable, FaultInjecting {
     var plan: FederationPlan { get }
     /// The driver's client: submits, awaits commit events and asks queries.
     var client: FederationClient { get }

@@ -96,14 +96,17 @@ public struct RoundRunner: Sendable {
         self.assignedAccounts = assignedAccounts
     }
 
+    /// Runs the round; `onStart` is called with the round's start, the instant its times count from.
     public func run(label: String, length: RoundLength, trim: RoundLength? = nil,
-                    schedule initial: any RateSchedule) async -> RoundRecording {
+                    schedule initial: any RateSchedule,
+                    onStart: (@Sendable (ContinuousClock.Instant) -> Void)? = nil) async -> RoundRecording {
         var schedule = initial
         let clock = ContinuousClock()
         let counters = RoundCounters(trim: trim)
         let (finishes, finishSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let cpuBefore = ThreadCPU.seconds(excluding: foreignThreadIDs)
         let start = clock.now
+        onStart?(start)
         let limit: (count: Int?, nanoseconds: UInt64?)
         switch length {
         case .transactions(let count): limit = (count, nil)

@@ -101,7 +101,12 @@ struct Run: AsyncParsableCommand {
             printToStandardError("vernier run: \(report.lostAcknowledged) acknowledged transaction(s) lost or repeated, or a commit check "
                                  + "could not run: " + failedChecks.map { $0.line.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
         }
-        if !report.consistent || !report.incidents.isEmpty {
+        let failedFaults = report.repetitions.flatMap(\.failedFaults)
+        if !failedFaults.isEmpty {
+            printToStandardError("vernier run: \(failedFaults.count) fault(s) could not be carried out: "
+                                 + failedFaults.map { "\($0.fault): \($0.error ?? "")" }.joined(separator: "; "))
+        }
+        if !report.consistent || !report.incidents.isEmpty || !failedFaults.isEmpty {
             if !report.consistent && unchecked.isEmpty && failedChecks.isEmpty {
                 printToStandardError("vernier run: the nodes disagree at the end of the run: the ledger under test is broken")
             }

@@ -1,5 +1,7 @@
 import Foundation
 import Monitor
+import Statistics
+import Transport
 import LedgerCore
 import Node
 
@@ -137,6 +139,11 @@ public struct BenchmarkRun: Sendable {
         let watch = NodeWatch(log: log)
         // The ids of every transaction reported committed, by network, for the lost-commit check.
         var acknowledged: [String: (ids: [Hash256], truncated: Bool)] = [:]
+        // Nodes planned faults crashed, by network; and each finished round's latency distribution
+        // with what it ran, for the failure sensitivity of rounds with faults.
+        var outages: [String: PlannedOutages] = [:]
+        var finishedRounds: [(round: Round, latency: LatencyDistribution)] = []
+        var plannedDown: [String: [NodeAddress: String]] = [:]
         let several = configuration.networks != nil
         var start = 0
         let rounds = configuration.rounds
@@ -160,8 +167,12 @@ public struct BenchmarkRun: Sendable {
             for round in rounds[start..<end] {
                 if Task.isCancelled { break segments }
                 watch.setRound(round.label)
-                let recording = try await runRound(round, in: environment, foreignThreads: foreignThreads,
+                let networkOutages = outages[named.name] ?? PlannedOutages()
+                outages[named.name] = networkOutages
+                let recording = try await runRound(round, in: environment, foreignThreads: foreignThreads, outages: networkOutages,
+                                                   earlier: finishedRounds, repetition: repetition,
                                                    into: &report, progress: progress, log: log)
+                finishedRounds.append((round, recording.aggregate.fromIntended))
                 acknowledged[named.name, default: ([], false)].ids += recording.acknowledgedIds
                 acknowledged[named.name, default: ([], false)].truncated = acknowledged[named.name]!.truncated || recording.acknowledgedTruncated
                 let interrupted = recording.interrupted
@@ -171,7 +182,10 @@ public struct BenchmarkRun: Sendable {
             if let federation = environment.federation {
                 // Let the nodes come to rest (peers catch up, miners pause and gossip settles) before comparing.
                 _ = await federation.settle(timeout: .seconds(30))
-                let chainStates = await federation.chainStates()
+                // Nodes a planned fault left down are not live: they are named, not checked.
+                let down = outages[named.name]?.down ?? [:]
+                let chainStates = await federation.chainStates().filter { down[$0.address] == nil }
+                plannedDown[named.name] = down
                 states[named.name] = (chainStates, await federation.nodeProcessIds())
                 let (ids, truncated) = acknowledged[named.name] ?? ([], false)
                 let check = await CommitChecker.check(ids, truncated: truncated, on: chainStates.map(\.address), of: federation,
@@ -192,6 +206,11 @@ public struct BenchmarkRun: Sendable {
             // Every node that started is checked, or named with the reason it could not be.
             let answered = Set(nodes.map(\.name))
             for name in named.configuration.nodeNames where !answered.contains(name) {
+                if let fault = plannedDown[named.name]?[NodeAddress(name)] {
+                    report.plannedDownNodes.append(UncheckedNode(name: name, network: network,
+                                                                 reason: "down by a planned fault (\(fault)), not restarted"))
+                    continue
+                }
                 let incident = report.incidents.last { $0.node == name && $0.network == network }
                 report.uncheckedNodes.append(UncheckedNode(
                     name: name, network: network,
@@ -208,8 +227,9 @@ public struct BenchmarkRun: Sendable {
     /// Prepares and runs one round, appending its figures, resources and heights to `report`;
     /// returns its recording.
     private func runRound(_ round: Round, in environment: BenchmarkEnvironment, foreignThreads: Set<Int32>,
+                          outages: PlannedOutages, earlier: [(round: Round, latency: LatencyDistribution)], repetition: Int,
                           into report: inout RepetitionReport, progress: (@Sendable (RoundProgress) -> Void)?,
-                          log: @Sendable (String) -> Void) async throws -> RoundRecording {
+                          log: @escaping @Sendable (String) -> Void) async throws -> RoundRecording {
         let schedule: any RateSchedule
         do {
             schedule = try round.rateControl.makeSchedule(length: round.length, baseDirectory: baseDirectory)
@@ -234,10 +254,36 @@ public struct BenchmarkRun: Sendable {
             // Peers still applying the last blocks of earlier work would write them during this round.
             _ = await federation.settle(timeout: .seconds(10))
         }
-        let measured = await environment.measureRound(
+        let injector = round.faults.isEmpty ? nil : environment.federation.map { federation in
+            FaultInjector(faults: round.faults, federation: federation, outages: outages,
+                          seed: configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9, log: log)
+        }
+        var onStart: (@Sendable (ContinuousClock.Instant) -> Void)?
+        if let injector { onStart = { start in injector.begin(at: start) } }
+        var measured = await environment.measureRound(
             prepared, length: round.length, trim: round.trim, schedule: schedule,
             transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, assignedAccounts: round.accounts,
-            progress: progress)
+            progress: progress, onStart: onStart)
+        if let injector {
+            let roundSeconds = Double(measured.recording.durationNanoseconds) / 1e9
+            let applied = await injector.finish(roundSeconds: roundSeconds)
+            let lastEnd = round.faults.compactMap(\.end).max().map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+            var figures = FaultFigures.compute(records: measured.recording.records, applied: applied,
+                                               durationNanoseconds: measured.recording.durationNanoseconds, faultEndSeconds: lastEnd)
+            // The same round without faults, if the file ran one before: how far latency moved.
+            if let baseline = earlier.last(where: { $0.round.faults.isEmpty && $0.round.workload == round.workload
+                                                    && $0.round.rateControl == round.rateControl && $0.round.length == round.length
+                                                    && $0.round.network == round.network }) {
+                let faulty = measured.recording.aggregate.fromIntended
+                let distance = FailureSensitivity.wasserstein({ faulty.seconds(atPercentile: $0) },
+                                                             { baseline.latency.seconds(atPercentile: $0) })
+                let mean = baseline.latency.summary.mean
+                figures.sensitivity = FailureSensitivity(baseline: baseline.round.label, wassersteinSeconds: distance,
+                                                         relativeToBaselineMean: mean > 0 ? distance / mean : nil)
+            }
+            measured.figures.faults = figures
+            report.failedFaults += applied.filter { $0.error != nil }
+        }
         if let recordPath {
             let recording = measured.recording
             if recording.recordsTruncated {

@@ -43,7 +43,8 @@ extension BenchmarkEnvironment {
     package func measureRound(_ prepared: PreparedRound, length: RoundLength, trim: RoundLength?,
                               schedule: any RateSchedule, transactionTimeout: Duration, foreignThreadIDs: Set<Int32>,
                               assignedAccounts: Int? = nil,
-                              progress: (@Sendable (RoundProgress) -> Void)?) async -> RoundMeasurement {
+                              progress: (@Sendable (RoundProgress) -> Void)?,
+                              onStart: (@Sendable (ContinuousClock.Instant) -> Void)? = nil) async -> RoundMeasurement {
         let label = prepared.label
         let runner = RoundRunner(target: prepared.target, generator: prepared.generator, accounts: accounts,
                                  transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreadIDs, progress: progress,
@@ -54,7 +55,7 @@ extension BenchmarkEnvironment {
         let machineBefore = MachineCPUActivity.read()
         await federation?.refreshCounters()
         let startPass = await monitor?.sampleNow()
-        let recording = await runner.run(label: label, length: length, trim: trim, schedule: schedule)
+        let recording = await runner.run(label: label, length: length, trim: trim, schedule: schedule, onStart: onStart)
         await federation?.refreshCounters()
         let endPass = await monitor?.sampleNow()
         let diskAfter = disk?.busyMilliseconds()

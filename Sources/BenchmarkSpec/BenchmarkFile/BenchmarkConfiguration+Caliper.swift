@@ -48,7 +48,9 @@ extension BenchmarkConfiguration {
             }
         }
         let accounts = mapping.read("accounts", default: 100) { $0.integer(atLeast: 1) }
-        let context = RoundReadingContext(poolAccounts: accounts, namesNetworks: false, networkNames: nil, caliper: true)
+        let network = mapping.read("network", default: caliperDefaultNetwork, NetworkConfiguration.read)
+        var context = RoundReadingContext(poolAccounts: accounts, namesNetworks: false, networkNames: nil, caliper: true)
+        if let network { context.networks = ["": network] }
         let rounds = test.read("rounds") { Round.readAll($0, context: context) }
         let monitor: MonitorSettings?
         if let older = mapping.optional("monitor") {
@@ -61,7 +63,6 @@ extension BenchmarkConfiguration {
         } else {
             monitor = mapping.read("monitors", default: MonitorSettings(), readCaliperMonitors)
         }
-        let network = mapping.read("network", default: caliperDefaultNetwork, NetworkConfiguration.read)
         let seed = mapping.read("seed", default: UInt64(42)) { $0.unsignedInteger64() }
         let nonceWindow = mapping.read("nonceWindow", default: 1) { $0.integer(atLeast: 1) }
         let repetitions = mapping.read("repetitions", default: 1) { $0.integer(atLeast: 1) }

@@ -23,9 +23,13 @@ extension BenchmarkConfiguration {
             value.require(value.number(), "strictly between 0 and 1") { $0 > 0 && $0 < 1 }
         }
         let monitor = mapping.read("monitor", default: MonitorSettings(), readMonitor)
-        let context = RoundReadingContext(
+        var context = RoundReadingContext(
             poolAccounts: accounts, namesNetworks: mapping.optional("networks") != nil,
             networkNames: networks?.named?.map(\.name))
+        if let networks {
+            context.networks = networks.named.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.name, $0.configuration) }) }
+                ?? ["": networks.first]
+        }
         let rounds = mapping.read("rounds") { Round.readAll($0, context: context) }
         guard let name, let seed, let networks, let accounts, let nonceWindow, let repetitions, let reuseFederation,
               let confidence, let monitor, let rounds else { return nil }

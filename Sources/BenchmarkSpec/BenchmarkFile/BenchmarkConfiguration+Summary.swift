@@ -61,6 +61,14 @@ extension BenchmarkConfiguration {
             let padded = (0..<3).map { cells[$0].padded(to: widths[$0]) }
             lines.append("  " + (padded + [cells[3]]).joined(separator: "  "))
         }
+        let faulty = rounds.filter { !$0.faults.isEmpty }
+        if !faulty.isEmpty {
+            lines.append("")
+            lines.append("faults (\(faulty.reduce(0) { $0 + $1.faults.count }))")
+            for round in faulty {
+                for fault in round.faults { lines.append("  \(round.label): \(fault)") }
+            }
+        }
         if !readingNotes.isEmpty {
             lines.append("")
             lines.append("read as (\(readingNotes.count))")

@@ -11,12 +11,16 @@ struct RoundReadingContext {
     var caliper = false
     /// The index of the first round the element being read expands to (Caliper's `<R>`).
     var roundIndex = 0
+    /// The file's federations: the only one under the empty name, or each by its name (faults
+    /// name their nodes).
+    var networks: [String: NetworkConfiguration] = [:]
 }
 
 extension Round {
     /// The keys allowed in a round.
     static let keys = [
         "label", "description", "txNumber", "txDuration", "trim", "rateControl", "workload", "accounts", "network", "grid",
+        "faults",
     ]
 
     /// The keys allowed in a round's `grid`.
@@ -110,16 +114,27 @@ extension Round {
             }
             return readNetworkName(value, context: context).map(Optional.some)
         }
+        let faults = mapping.read("faults", default: [Fault]()) { value -> [Fault]? in
+            if grid != nil, grid! != nil {
+                value.report("faults and a grid cannot be combined: give the faulty round on its own")
+                return nil
+            }
+            // The round's network: the one it names, else the file's only (or first) one.
+            let name = (network ?? nil) ?? context.networkNames?.first ?? ""
+            return Fault.readAll(value, length: length ?? nil, network: context.networks[name])
+        }
         guard let label, let description, let grid, let length, let trim, let rateControl, let workload,
-              let accounts, let network else { return nil }
+              let accounts, let network, let faults else { return nil }
         guard let grid else {
             guard let length else { return nil }
             guard labels.insert(label).inserted else {
                 mapping.optional("label")?.report("duplicate round label \"\(label)\"")
                 return nil
             }
-            return [Round(label: label, description: description, length: length, trim: trim, rateControl: rateControl,
-                          workload: workload, accounts: accounts, network: network)]
+            var round = Round(label: label, description: description, length: length, trim: trim, rateControl: rateControl,
+                              workload: workload, accounts: accounts, network: network)
+            round.faults = faults.sorted { $0.at < $1.at }
+            return [round]
         }
         var rounds: [Round] = []
         for cellNetwork in grid.networks.map({ $0.map(Optional.some) }) ?? [network] {

@@ -20,6 +20,8 @@ public struct Round: Sendable, Hashable, Encodable {
     public var network: String?
     /// Where the round sits in the grid it was expanded from, if it was.
     public var cell: GridCell?
+    /// The faults the round injects, in time order.
+    public var faults: [Fault] = []
 
     /// Creates a round.
     public init(

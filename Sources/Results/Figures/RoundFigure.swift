@@ -6,6 +6,10 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
     case succeeded, failed, sendRate, latencyMax, latencyMin, latencyMean, throughput
     case latencyP50, latencyP90, latencyP99, latencyP999, goodput, totalExecutionTime
     case intendedLatencyP50, intendedLatencyP99, schedulerLagP99, driverCPU
+    /// Rounds with faults only (elsewhere not measured): the longest span without a commit, the
+    /// first crash's time to the next commit, the first disruption's time back to 90% of the
+    /// pre-fault throughput, and the latency distance to the same round without faults.
+    case unavailability, crashToNextCommit, recovery, failureSensitivity
 
     /// The column header (Caliper's where Caliper has one), unit included.
     public var header: String {
@@ -27,6 +31,10 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .intendedLatencyP99: "p99 Latency from Intended (s)"
         case .schedulerLagP99: "Scheduler Lag p99 (ms)"
         case .driverCPU: "Driver CPU (%)"
+        case .unavailability: "Longest Span Without Commit (s)"
+        case .crashToNextCommit: "Crash to Next Commit (s)"
+        case .recovery: "Recovery to 90% Throughput (s)"
+        case .failureSensitivity: "Failure Sensitivity, 1-Wasserstein (s)"
         }
     }
 
@@ -70,6 +78,10 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .intendedLatencyP99: round.latencyFromIntended.p99
         case .schedulerLagP99: round.driver.schedulerLagP99Milliseconds
         case .driverCPU: round.driver.cpuPercent ?? .nan
+        case .unavailability: round.faults?.unavailabilitySeconds ?? .nan
+        case .crashToNextCommit: (round.faults?.crashToNextCommitSeconds.first ?? nil) ?? .nan
+        case .recovery: (round.faults?.recoveries.first?.recoverySeconds) ?? .nan
+        case .failureSensitivity: round.faults?.sensitivity?.wassersteinSeconds ?? .nan
         }
     }
 

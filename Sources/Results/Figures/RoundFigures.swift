@@ -44,6 +44,8 @@ public struct RoundFigures: Sendable, Hashable, Codable {
     public var interrupted: Bool
     /// Transactions finished in each second of the round, for the report's time series.
     public var finishedPerSecond: [Int]
+    /// Availability and recovery, for a round with faults.
+    public var faults: FaultFigures?
 
     /// Computes the figures of a recording (its warm-up was left out as it ran).
     public init(recording: RoundRecording) {

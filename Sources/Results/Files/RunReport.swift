@@ -52,6 +52,10 @@ public struct RepetitionReport: Sendable, Encodable {
     public var uncheckedNodes: [UncheckedNode] = []
     /// Nodes that ended without a planned fault.
     public var incidents: [NodeIncident] = []
+    /// Nodes a planned fault left down at the end: not live, so not checked, and named.
+    public var plannedDownNodes: [UncheckedNode] = []
+    /// Faults that could not be carried out; any fails the run.
+    public var failedFaults: [AppliedFault] = []
     /// Each network's check that every acknowledged transaction is on every live node exactly once.
     public var commitChecks: [CommitCheck] = []
     /// Acknowledged transactions lost (missing or repeated on some node): 0 when all is well.

@@ -74,6 +74,8 @@ package struct LineChart {
     package var title: String
     package var xLabels: [String]?
     package var series: [(String, [(Double, Double)])]
+    /// Vertical dashed lines at x values, each labelled (faults on a time series).
+    package var markers: [(Double, String)] = []
 
     package var svg: String {
         let frame = ChartFrame()
@@ -92,6 +94,10 @@ package struct LineChart {
                 let value = maxX * Double(tick) / 4
                 parts.append("<text x=\"\(x(value))\" y=\"\(labelY)\" text-anchor=\"middle\">\(HTMLReport.format(value)) s</text>")
             }
+        }
+        for (index, (value, label)) in markers.enumerated() where value <= maxX {
+            parts.append("<line x1=\"\(x(value))\" x2=\"\(x(value))\" y1=\"\(y(maxY))\" y2=\"\(y(0))\" stroke=\"#b00\" stroke-dasharray=\"4 3\"/>")
+            parts.append("<text x=\"\(x(value) + 3)\" y=\"\(y(maxY) + 12 + Double(index % 4) * 11)\" fill=\"#b00\">\(HTMLReport.escape(label))</text>")
         }
         for (index, (name, values)) in series.enumerated() where !values.isEmpty {
             let color = HTMLReport.palette[index % HTMLReport.palette.count]

@@ -58,6 +58,23 @@ public enum HTMLReport {
             for round in first.resources { body.append(resourceTable(round)) }
         }
 
+        if let first = report.repetitions.first, first.rounds.contains(where: { $0.faults != nil }) {
+            body.append("<h2>Faults, repetition 1</h2>")
+            body.append("<p class=note>Commits per second as the driver saw them, in 100 ms steps; dashed lines are the faults. rounds.csv and run.json have every figure, with intervals over the repetitions.</p><div class=charts>")
+            for round in first.rounds {
+                guard let faults = round.faults else { continue }
+                let points = faults.commitsPer100Milliseconds.enumerated().map { (Double($0.offset) / 10, Double($0.element) * 10) }
+                var chart = LineChart(title: "\(round.label): commits per second", xLabels: nil, series: [("commits", points)])
+                chart.markers = faults.applied.map { ($0.seconds, $0.kind + ($0.nodes.first.map { " " + $0 } ?? "")) }
+                body.append(chart.svg)
+            }
+            body.append("</div>")
+            for round in first.rounds {
+                guard let faults = round.faults else { continue }
+                body.append("<pre>" + escape(faults.lines(label: round.label).joined(separator: "\n")) + "</pre>")
+            }
+        }
+
         if let first = report.repetitions.first {
             body.append("<h2>Over time, repetition 1</h2><div class=charts>")
             var offset = 0.0

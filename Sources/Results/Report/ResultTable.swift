@@ -24,6 +24,16 @@ public enum ResultTable {
                 let classes = round.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 lines.append("  \(round.label) failures: \(classes)")
             }
+            for round in repetition.rounds {
+                guard let faults = round.faults else { continue }
+                lines.append(contentsOf: faults.lines(label: round.label))
+            }
+            for node in repetition.plannedDownNodes {
+                lines.append("  not checked: \((node.network.map { "\($0): " } ?? "") + node.name) is \(node.reason)")
+            }
+            for fault in repetition.failedFaults {
+                lines.append("  FAULT FAILED: \(fault.fault) at \(String(format: "%.1f", fault.seconds)) s: \(fault.error ?? "")")
+            }
             // One line per network: nodes are compared with the other nodes of their own network.
             var networks: [String?] = []
             for node in repetition.nodes where !networks.contains(node.network) { networks.append(node.network) }
