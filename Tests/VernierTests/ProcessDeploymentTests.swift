@@ -265,6 +265,45 @@ struct UnplannedNodeDeathTests {
     }
 }
 
+extension UnplannedNodeDeathTests {
+    /// Planned faults as processes: the leader crashed (SIGKILL) and restarted from its disk, a
+    /// peer paused (SIGSTOP) and resumed. None is an incident; the restarted orderer catches up and
+    /// is checked with the others; the run exits 0 and reports the recovery figures.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VERNIER_REAL_CLOCK_TESTS"] == "1"))
+    func plannedCrashRestartAndPauseAreNotIncidents() async throws {
+        let directory = try ProcessDeploymentTests.scratch("planned-faults")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/faults.yaml"
+        try """
+            name: planned-faults
+            network:
+              consensus: raft
+              deployment: processes
+              organizations: [ { name: org1, peers: 1 }, { name: org2, peers: 1 } ]
+              raft: { orderers: 3, batchTimeout: 100ms, electionTimeout: 1s }
+            accounts: 60
+            rounds:
+              - label: leader-crash
+                txDuration: 10s
+                rateControl: { type: fixed-rate, opts: { tps: 100 } }
+                workload: { module: simple/open }
+                faults:
+                  - { at: 3s, crash: orderer-leader }
+                  - { at: 5s, restart: orderer-leader }
+                  - { at: 7s, pause: "peer:0", for: 1s }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try ValidateCommandTests.run(["run", file, "--results", directory + "/Results", "--transaction-timeout-seconds", "3"])
+        #expect(run.status == 0, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
+        for line in ["crash on orderer", "restart on orderer", "pause on peer", "resume on peer"] {
+            #expect(run.standardOutput.contains(line), "no '\(line)' in \(run.standardOutput)")
+        }
+        #expect(!run.standardOutput.contains("NODE DIED"))
+        #expect(run.standardOutput.contains("ledger check: all 5 nodes"), "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("commit check: all"), "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("crash to next commit"), "\(run.standardOutput)")
+    }
+}
+
 /// A plain TCP client for feeding a node bytes no endpoint would send.
 enum RawConnection {
     /// Connects to `127.0.0.1:port`, writes `bytes` and half-closes nothing; true when the node
