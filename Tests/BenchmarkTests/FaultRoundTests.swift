@@ -138,3 +138,18 @@ struct FaultFigureTests {
         #expect(abs(FailureSensitivity.wasserstein({ $0 / 100 }, { $0 / 100 + 0.25 }) - 0.25) < 1e-12, "a shift by 0.25 s")
     }
 }
+
+/// When a round is flagged as the driver's: lag that matters against its latencies, or a send rate
+/// below the schedule's.
+@Suite("Driver-limited rounds")
+struct DriverLimitedTests {
+    @Test func lagIsJudgedAgainstTheRoundsLatencyAndTheSendRateAgainstTheSchedule() {
+        // 10.6 ms of lag against 0.14 s median latency, on schedule: not the driver's figures.
+        #expect(!DriverHealth.isLimited(lagP99Milliseconds: 10.6, latencyP50Seconds: 0.143, intendedRate: 100, achievedSendRate: 100.2))
+        // The same lag against 20 ms latencies is half the latency: flagged.
+        #expect(DriverHealth.isLimited(lagP99Milliseconds: 10.6, latencyP50Seconds: 0.02, intendedRate: 100, achievedSendRate: 100))
+        // Lag under 10 ms never flags; a send rate 10% short always does.
+        #expect(!DriverHealth.isLimited(lagP99Milliseconds: 9, latencyP50Seconds: 0.001, intendedRate: 100, achievedSendRate: 99))
+        #expect(DriverHealth.isLimited(lagP99Milliseconds: 1, latencyP50Seconds: 0.1, intendedRate: 1000, achievedSendRate: 900))
+    }
+}

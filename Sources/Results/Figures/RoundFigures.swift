@@ -12,13 +12,25 @@ public struct DriverHealth: Sendable, Hashable, Codable {
     public var schedulerLagP99Milliseconds: Double
     /// CPU of the driver's own threads, in % of one core (nil where it cannot be read).
     public var cpuPercent: Double?
-    /// The scheduler fell behind its schedule beyond the bound: the driver, not the ledger, limited the round.
+    /// The driver, not the ledger, shaped the round's figures (see ``isLimited``).
     public var limitedByDriver: Bool
+
+    /// Whether the driver limited a round: it sent below 95% of the intended rate, or its
+    /// scheduler lag p99 passed 10 ms and a tenth of the round's median latency from sending.
+    /// Lag a few milliseconds long against latencies of a tenth of a second or more moves no
+    /// figure: such a round is not flagged.
+    public static func isLimited(lagP99Milliseconds: Double, latencyP50Seconds: Double, intendedRate: Double,
+                                 achievedSendRate: Double) -> Bool {
+        let sendBehind = intendedRate > 0 && achievedSendRate < 0.95 * intendedRate
+        let lagMatters = lagP99Milliseconds > RoundFigures.driverLagBoundMilliseconds
+            && lagP99Milliseconds / 1000 > 0.1 * latencyP50Seconds
+        return sendBehind || lagMatters
+    }
 }
 
 /// One round's figures, with Caliper's definitions where Caliper has one.
 public struct RoundFigures: Sendable, Hashable, Codable {
-    /// The scheduler lag above which a round counts as limited by the driver.
+    /// The scheduler lag below which a round never counts as limited by the driver.
     public static let driverLagBoundMilliseconds = 10.0
 
     public var label: String
@@ -71,10 +83,13 @@ public struct RoundFigures: Sendable, Hashable, Codable {
 
         let lagP99 = recording.schedulerLag.seconds(atPercentile: 99) * 1e3
         let roundSeconds = seconds(recording.durationNanoseconds)
+        let intendedRate = lastIntended > firstIntended ? (total - 1) / seconds(lastIntended - firstIntended) : 0
+        // The achieved send rate on the same footing as the intended one (n - 1 gaps).
+        let achieved = lastSent > firstSent ? (total - 1) / seconds(lastSent - firstSent) : 0
         driver = DriverHealth(
-            intendedRate: lastIntended > firstIntended ? (total - 1) / seconds(lastIntended - firstIntended) : 0,
-            achievedSendRate: sendRate, schedulerLagP99Milliseconds: lagP99,
+            intendedRate: intendedRate, achievedSendRate: sendRate, schedulerLagP99Milliseconds: lagP99,
             cpuPercent: recording.driverCPUSeconds.map { roundSeconds > 0 ? $0 / roundSeconds * 100 : 0 },
-            limitedByDriver: lagP99 > Self.driverLagBoundMilliseconds)
+            limitedByDriver: DriverHealth.isLimited(lagP99Milliseconds: lagP99, latencyP50Seconds: latencyFromSent.p50,
+                                                    intendedRate: intendedRate, achievedSendRate: achieved))
     }
 }
