@@ -24,6 +24,8 @@ public protocol BenchmarkFederation: AnyObject, Sendable, FaultInjecting {
     func resumeAfterSettle() async
     /// Every node's height, head and (where kept) state digest.
     func chainStates() async -> [NodeChainState]
+    /// One node's height, head and state digest, if it answers within half a second.
+    func chainState(of node: NodeAddress) async -> NodeChainState?
     /// Stops every node and the client.
     func stop() async
     /// Threads of this process that run nodes, whose CPU is not the driver's.
@@ -66,6 +68,12 @@ extension InProcessFederation: BenchmarkFederation {
     /// In process a node cannot end on its own without ending the driver with it: a node stops
     /// only when the driver stops it.
     public func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)] { [] }
+
+    public func chainState(of address: NodeAddress) async -> NodeChainState? {
+        guard let node = nodes.first(where: { $0.address == address }) else { return nil }
+        return NodeChainState(address: address, height: await node.height, headHash: await node.headHash,
+                              stateDigest: await node.stateDigest)
+    }
 
     public func transactionCounts(of ids: [Hash256], on address: NodeAddress) async -> TransactionCounts? {
         guard let node = nodes.first(where: { $0.address == address }) else { return nil }

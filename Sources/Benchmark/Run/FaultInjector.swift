@@ -50,6 +50,9 @@ final class FaultInjector: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// Lasting faults started and not yet ended, to end at `finish()` if the round stops first.
     private let active = Mutex<[(fault: Fault, nodes: [NodeAddress])]>([])
+    /// Watchers of restarted nodes catching up, awaited by `finish`.
+    private let catchUps = Mutex<[Task<Void, Never>]>([])
+    private let roundStart = Mutex<ContinuousClock.Instant?>(nil)
 
     init(faults: [Fault], federation: any BenchmarkFederation, outages: PlannedOutages, seed: UInt64,
          log: @escaping @Sendable (String) -> Void) {
@@ -62,6 +65,7 @@ final class FaultInjector: Sendable {
 
     /// Starts the schedule; `start` is the round's start.
     func begin(at start: ContinuousClock.Instant) {
+        roundStart.withLock { $0 = start }
         var events: [(at: Duration, fault: Fault, ending: Bool)] = []
         for fault in faults {
             events.append((fault.at, fault, false))
@@ -86,7 +90,9 @@ final class FaultInjector: Sendable {
         runner?.cancel()
         await runner?.value
         for (fault, _) in active.withLock({ $0 }) { await end(fault, seconds: roundSeconds) }
-        return applied.withLock { $0 }
+        // A restarted node may still be catching up after the round: wait for it (bounded).
+        for watcher in catchUps.withLock({ $0 }) { await watcher.value }
+        return applied.withLock { $0 }.sorted { $0.seconds < $1.seconds }
     }
 
     private func record(_ entry: AppliedFault) {
@@ -112,8 +118,15 @@ final class FaultInjector: Sendable {
                 guard let node = outages.takeCrashed(under: target.description) else {
                     throw FaultInjectionError("no node crashed under \(target) is down")
                 }
+                // The height the others have when it comes back is what it must catch up to.
+                let others = federation.plan.nodeAddresses.filter { $0 != node && outages.down[$0] == nil }
+                let target = await withTaskGroup(of: UInt64.self) { group in
+                    for other in others { group.addTask { [federation] in await federation.chainState(of: other)?.height ?? 0 } }
+                    return await group.reduce(0) { max($0, $1) }
+                }
                 try await federation.restartNode(node)
                 record(AppliedFault(seconds: seconds, fault: name, kind: "restart", nodes: [node.name]))
+                watchCatchUp(of: node, to: target, fault: name)
             case .pause(let target):
                 let node = try await resolve(target)
                 try await federation.pauseNode(node, paused: true)
@@ -140,6 +153,28 @@ final class FaultInjector: Sendable {
             record(AppliedFault(seconds: seconds, fault: name, kind: fault.action.kind, nodes: [], error: "\(error)"))
         }
     }
+
+    /// Watches a restarted node until its chain reaches `height`, and records when it did
+    /// (`caught-up`); bounded by `catchUpLimit`.
+    private func watchCatchUp(of node: NodeAddress, to height: UInt64, fault: String) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let watcher = Task { [self] in
+            while !Task.isCancelled, clock.now - started < Self.catchUpLimit {
+                if let state = await federation.chainState(of: node), state.height >= height {
+                    let offset = roundStart.withLock { $0 }.map { clock.now - $0 } ?? .zero
+                    record(AppliedFault(seconds: Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18,
+                                        fault: fault, kind: "caught-up", nodes: [node.name]))
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        catchUps.withLock { $0.append(watcher) }
+    }
+
+    /// How long a restarted node is watched for catching up.
+    static let catchUpLimit: Duration = .seconds(120)
 
     private func end(_ fault: Fault, seconds: Double) async {
         guard let index = active.withLock({ $0.firstIndex { $0.fault == fault } }) else { return }

@@ -240,6 +240,12 @@ public final class ProcessFederation: BenchmarkFederation {
         }
     }
 
+    public func chainState(of address: NodeAddress) async -> NodeChainState? {
+        await statuses(of: [address], timeout: .milliseconds(500))[address].map {
+            NodeChainState(address: address, height: $0.height, headHash: $0.headHash, stateDigest: $0.stateDigest)
+        }
+    }
+
     public var nodeThreadIDs: Set<Int32> { [] }
 
     /// Every node's own process (CPU, memory), its transport and store counters as the node last

@@ -33,6 +33,9 @@ public struct FaultFigures: Sendable, Hashable, Codable {
     /// seconds, and where it started.
     public var unavailabilitySeconds: Double
     public var unavailabilityStartSeconds: Double
+    /// For each restart, seconds until the restarted node's chain reached the height the others
+    /// had when it came back (nil: not within two minutes).
+    public var restartToCaughtUpSeconds: [Double?]
     /// Commits per second before the first fault (its first second left out as warm-up).
     public var preFaultThroughput: Double?
     /// For each fault that starts a disruption (crash, pause, partition, slow), the seconds from
@@ -104,8 +107,14 @@ public struct FaultFigures: Sendable, Hashable, Codable {
         let buckets = max(1, Int((duration * 10).rounded(.up)))
         var series = [Int](repeating: 0, count: buckets)
         for time in commits { series[min(buckets - 1, max(0, Int(time * 10)))] += 1 }
+        let restarts = applied.filter { $0.kind == "restart" && $0.error == nil }
+        let caughtUp = restarts.map { restart in
+            applied.first { $0.kind == "caught-up" && $0.nodes == restart.nodes && $0.seconds >= restart.seconds }
+                .map { $0.seconds - restart.seconds }
+        }
         return FaultFigures(applied: applied, crashToNextCommitSeconds: nextCommit, unavailabilitySeconds: longest.length,
-                            unavailabilityStartSeconds: longest.start, preFaultThroughput: preFault, recoveries: recoveries,
+                            unavailabilityStartSeconds: longest.start, restartToCaughtUpSeconds: caughtUp,
+                            preFaultThroughput: preFault, recoveries: recoveries,
                             failuresDuringFaults: failures, commitsPer100Milliseconds: series, sensitivity: nil)
     }
 }
@@ -121,6 +130,9 @@ extension FaultFigures {
         var figures = ["longest span without a commit \(seconds(unavailabilitySeconds)) from \(seconds(unavailabilityStartSeconds))"]
         if !crashToNextCommitSeconds.isEmpty {
             figures.append("crash to next commit " + crashToNextCommitSeconds.map(seconds).joined(separator: ", "))
+        }
+        if !restartToCaughtUpSeconds.isEmpty {
+            figures.append("restart to caught up " + restartToCaughtUpSeconds.map(seconds).joined(separator: ", "))
         }
         if let preFaultThroughput {
             figures.append(String(format: "pre-fault %.1f tx/s; back to 90%% ", preFaultThroughput)

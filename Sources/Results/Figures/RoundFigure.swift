@@ -8,8 +8,9 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
     case intendedLatencyP50, intendedLatencyP99, schedulerLagP99, driverCPU
     /// Rounds with faults only (elsewhere not measured): the longest span without a commit, the
     /// first crash's time to the next commit, the first disruption's time back to 90% of the
-    /// pre-fault throughput, and the latency distance to the same round without faults.
-    case unavailability, crashToNextCommit, recovery, failureSensitivity
+    /// pre-fault throughput, the first restarted node's time to catch up, and the latency
+    /// distance to the same round without faults.
+    case unavailability, crashToNextCommit, recovery, restartToCaughtUp, failureSensitivity
 
     /// The column header (Caliper's where Caliper has one), unit included.
     public var header: String {
@@ -34,6 +35,7 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .unavailability: "Longest Span Without Commit (s)"
         case .crashToNextCommit: "Crash to Next Commit (s)"
         case .recovery: "Recovery to 90% Throughput (s)"
+        case .restartToCaughtUp: "Restart to Caught Up (s)"
         case .failureSensitivity: "Failure Sensitivity, 1-Wasserstein (s)"
         }
     }
@@ -81,6 +83,7 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .unavailability: round.faults?.unavailabilitySeconds ?? .nan
         case .crashToNextCommit: (round.faults?.crashToNextCommitSeconds.first ?? nil) ?? .nan
         case .recovery: (round.faults?.recoveries.first?.recoverySeconds) ?? .nan
+        case .restartToCaughtUp: (round.faults?.restartToCaughtUpSeconds.first ?? nil) ?? .nan
         case .failureSensitivity: round.faults?.sensitivity?.wassersteinSeconds ?? .nan
         }
     }
