@@ -22,11 +22,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Where results go.")
     var results: String = "Results"
 
-    @Option(help: "Seconds a transaction may take before it counts as timed out.")
-    var transactionTimeoutSeconds: Double = 30
+    @Option(help: "Seconds a transaction may take before it counts as timed out (default: the file's transactionTimeout, else 30).")
+    var transactionTimeoutSeconds: Double?
 
     func validate() throws {
-        guard transactionTimeoutSeconds > 0, transactionTimeoutSeconds <= 3600 else {
+        guard (transactionTimeoutSeconds.map { $0 > 0 && $0 <= 3600 }) ?? true else {
             throw ValidationError("--transaction-timeout-seconds must be in (0, 3600]")
         }
     }
@@ -41,7 +41,9 @@ struct Run: AsyncParsableCommand {
         var benchmark = BenchmarkRun(configuration: configuration,
                                      baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                      dataDirectory: dataDirectory)
-        benchmark.transactionTimeout = .milliseconds(Int64(transactionTimeoutSeconds * 1000))
+        // The command line wins over the file, the file over the default of 30 s.
+        benchmark.transactionTimeout = transactionTimeoutSeconds.map { .milliseconds(Int64($0 * 1000)) }
+            ?? configuration.transactionTimeout ?? .seconds(30)
         // Node processes log into the run's directory from the start, so it exists before the run
         // (and keeps the logs when the run fails).
         let directory: String?

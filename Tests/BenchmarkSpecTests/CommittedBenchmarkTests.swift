@@ -5,7 +5,7 @@ import Testing
 @Suite("Committed benchmark files")
 struct CommittedBenchmarkTests {
     @Test("validates", arguments: [
-        "benchmark.yaml", "Workloads/ci-smoke.yaml", "Workloads/caliper-simple.yaml", "Workloads/caliper-smallbank.yaml", "Workloads/fabric-simple-raft.yaml",
+        "benchmark.yaml", "Workloads/ci-smoke.yaml", "Workloads/caliper-simple.yaml", "Workloads/caliper-smallbank.yaml", "Workloads/faults-raft.yaml", "Workloads/fabric-simple-raft.yaml",
         "Workloads/treatment-registration.yaml",
     ])
     func validates(relativePath: String) throws {

@@ -33,6 +33,7 @@ public struct BenchmarkRun: Sendable {
         self.configuration = configuration
         self.baseDirectory = baseDirectory
         self.dataDirectory = dataDirectory
+        transactionTimeout = configuration.transactionTimeout ?? .seconds(30)
     }
 
     /// Runs the benchmark; cancelling the task stops after the transactions in flight and keeps

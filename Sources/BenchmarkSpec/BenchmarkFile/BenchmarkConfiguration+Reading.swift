@@ -2,7 +2,7 @@ extension BenchmarkConfiguration {
     /// The keys allowed at the top level.
     static let keys = [
         "name", "seed", "network", "networks", "accounts", "nonceWindow", "repetitions", "reuseFederation", "confidence", "monitor",
-        "rounds",
+        "transactionTimeout", "rounds",
     ]
 
     /// Every key either layout allows at the top level: a top-level anchor block may not use one.
@@ -23,6 +23,9 @@ extension BenchmarkConfiguration {
             value.require(value.number(), "strictly between 0 and 1") { $0 > 0 && $0 < 1 }
         }
         let monitor = mapping.read("monitor", default: MonitorSettings(), readMonitor)
+        let transactionTimeout = mapping.read("transactionTimeout", default: Duration?.none) { value in
+            value.require(value.positiveDuration(), "at most 1h") { $0 <= .seconds(3600) }.map(Optional.some)
+        }
         var context = RoundReadingContext(
             poolAccounts: accounts, namesNetworks: mapping.optional("networks") != nil,
             networkNames: networks?.named?.map(\.name))
@@ -32,13 +35,14 @@ extension BenchmarkConfiguration {
         }
         let rounds = mapping.read("rounds") { Round.readAll($0, context: context) }
         guard let name, let seed, let networks, let accounts, let nonceWindow, let repetitions, let reuseFederation,
-              let confidence, let monitor, let rounds else { return nil }
+              let confidence, let monitor, let transactionTimeout, let rounds else { return nil }
         var configuration = BenchmarkConfiguration(
             name: name, seed: seed, network: networks.first, accounts: accounts, nonceWindow: nonceWindow,
             repetitions: repetitions, confidence: confidence, monitor: monitor, rounds: rounds
         )
         configuration.networks = networks.named
         configuration.reuseFederation = reuseFederation
+        configuration.transactionTimeout = transactionTimeout
         return configuration
     }
 

@@ -46,7 +46,8 @@ extension BenchmarkConfiguration {
         }
         row("accounts", "\(accounts) (nonce window \(nonceWindow)), \(repetitions) repetition"
             + "\(repetitions == 1 ? "" : "s")\(reuseFederation ? " on one federation" : ""), confidence \(RateControl.text(confidence * 100))%, "
-            + "monitor every \(monitor.interval.benchmarkText)")
+            + "monitor every \(monitor.interval.benchmarkText)"
+            + (transactionTimeout.map { ", transactions time out after \($0.benchmarkText)" } ?? ""))
         lines.append("")
         lines.append("rounds (\(rounds.count))")
         let table = [["label", "length", "rate control", "workload"]] + rounds.map { round in

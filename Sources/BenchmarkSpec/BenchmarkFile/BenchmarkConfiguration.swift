@@ -17,6 +17,9 @@ public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     public var repetitions: Int
     /// Run every repetition on the same federation (state carries over) instead of a fresh one.
     public var reuseFederation: Bool = false
+    /// How long one transaction may take before it counts as timed out (`transactionTimeout`);
+    /// nil leaves it to the command line (30 s by default).
+    public var transactionTimeout: Duration?
     /// The confidence level of reported intervals, strictly between 0 and 1.
     public var confidence: Double
     /// Resource sampling settings.
