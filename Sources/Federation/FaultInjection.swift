@@ -33,7 +33,8 @@ extension InProcessFederation: FaultInjecting {
     }
 
     public func pauseNode(_ node: NodeAddress, paused: Bool) async throws {
-        throw FaultInjectionError("pause needs deployment: processes")
+        guard let running = nodes.first(where: { $0.address == node }) else { throw FaultInjectionError("\(node) is not a node") }
+        running.executor.setPaused(paused)
     }
 
     public func partitionNetwork(_ groups: [[NodeAddress]]?) async throws {

@@ -82,6 +82,13 @@ public final class ThreadExecutor: SerialExecutor, TaskExecutor {
         UnownedSerialExecutor(ordinary: self)
     }
 
+    /// Stops the thread taking work, or lets it go on: jobs queue meanwhile (a fault that stalls a
+    /// node in process, as SIGSTOP stalls a node's process). The job running when it pauses finishes.
+    public func setPaused(_ paused: Bool) {
+        queue.withLock { $0.isPaused = paused }
+        queue.broadcast()
+    }
+
     /// Lets the thread exit once it has run every queued job; waits for that unless called from the
     /// thread itself.
     ///
@@ -103,6 +110,8 @@ public final class ThreadExecutor: SerialExecutor, TaskExecutor {
         var batch: [UnownedJob] = []
         while true {
             let executors: JobQueue.Executors? = queue.withLockWaiting { queue in
+                // Paused, the thread takes no work (jobs wait in the queue) until resumed or shut down.
+                if queue.isPaused && !queue.isShuttingDown { return .waitForSignal }
                 if !queue.pendingJobs.isEmpty {
                     swap(&batch, &queue.pendingJobs)
                     return .finish(queue.executors)
@@ -136,4 +145,5 @@ private struct JobQueue: Sendable {
     var executors: Executors?
     var isShuttingDown = false
     var hasExited = false
+    var isPaused = false
 }

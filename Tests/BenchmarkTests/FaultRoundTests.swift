@@ -36,18 +36,19 @@ struct FaultRoundTests {
                   - { at: 2500ms, crash: orderer-leader }
                   - { at: 3500ms, partition: [[peer0.org1], rest], for: 1s }
                   - { at: 5s, slow: peer0.org2, latency: 100ms, for: 500ms }
+                  - { at: 5500ms, pause: peer0.org1, for: 300ms }
             """)
         let repetition = try #require(report.repetitions.first)
         let faulty = try #require(repetition.rounds.last)
         let figures = try #require(faulty.faults)
-        #expect(figures.applied.map(\.kind) == ["crash", "partition", "heal", "slow", "unslow"], "\(figures.applied)")
+        #expect(figures.applied.map(\.kind) == ["crash", "partition", "heal", "slow", "unslow", "pause", "resume"], "\(figures.applied)")
         #expect(figures.applied.allSatisfy { $0.error == nil })
         let crashed = try #require(figures.applied.first?.nodes.first)
         #expect(crashed.hasPrefix("orderer"))
         #expect(figures.crashToNextCommitSeconds.count == 1 && figures.crashToNextCommitSeconds[0] != nil)
         #expect(figures.unavailabilitySeconds > 0.2, "a leader crash leaves a gap: \(figures.unavailabilitySeconds)")
         #expect((figures.preFaultThroughput ?? 0) > 50)
-        #expect(figures.recoveries.map(\.fault.first) == ["c", "p", "s"])
+        #expect(figures.recoveries.map(\.fault.first) == ["c", "p", "s", "p"])
         #expect(figures.sensitivity?.baseline == "steady")
         #expect(figures.commitsPer100Milliseconds.reduce(0, +) == faulty.succeeded)
         #expect(RoundFigure.unavailability.value(of: faulty) == figures.unavailabilitySeconds)

@@ -118,8 +118,6 @@ extension Fault {
         switch (kind, network.deployment) {
         case ("restart", .inProcess):
             "restart needs deployment: processes (a node in the driver's process cannot start again)"
-        case ("pause", .inProcess):
-            "pause needs deployment: processes (SIGSTOP and SIGCONT stop and resume a node's process)"
         case ("partition", .processes), ("slow", .processes):
             "\(kind) needs deployment: in-process (vernier cannot cut or slow the network between node processes yet)"
         default:

@@ -26,7 +26,7 @@ public enum FaultAction: Sendable, Hashable, Encodable, CustomStringConvertible 
     case crash(FaultTarget)
     /// Starts again, from its disk, the node crashed most recently under the same target.
     case restart(FaultTarget)
-    /// Stops the node taking work (SIGSTOP), then lets it go on (SIGCONT).
+    /// Stops the node taking work (SIGSTOP; in process its thread takes no work), then lets it go on.
     case pause(FaultTarget)
     /// Cuts the network into groups that cannot reach one another; `rest` is every node not named.
     case partition([[String]])
