@@ -27,6 +27,25 @@ public final class WorkloadContext: Sendable {
         var prepared: Set<String> = []
         var nonces: [Address: UInt64] = [:]
         var treatments: [Int: Hash256] = [:]
+        /// Ids preparation committed and the run has not taken yet (for the lost-commit check).
+        var preparedIds: [Hash256] = []
+    }
+
+    /// The most preparation ids kept between two takes.
+    static let maximumPreparedIds = 1_000_000
+
+    /// Takes the ids of the transactions preparation committed since the last take.
+    public func takePreparedIds() -> [Hash256] {
+        state.withLock { state in
+            defer { state.preparedIds = [] }
+            return state.preparedIds
+        }
+    }
+
+    func notePrepared(_ ids: [Hash256]) {
+        state.withLock { state in
+            state.preparedIds += ids.prefix(max(0, Self.maximumPreparedIds - state.preparedIds.count))
+        }
     }
 
     public init(seed: UInt64, accounts: AccountPool, startMilliseconds: UInt64) {
@@ -429,6 +448,7 @@ public struct WorkloadGenerator: Sendable {
                 throw PreparationError(round: round, detail: "\(transaction.call.contractName).\(transaction.call.functionName) ended \(outcome)")
             }
         }
+        context.notePrepared(transactions.map(\.id))
         return transactions.map(\.id)
     }
 }

@@ -174,6 +174,8 @@ public struct BenchmarkRun: Sendable {
                                                    earlier: finishedRounds, repetition: repetition,
                                                    into: &report, progress: progress, log: log)
                 finishedRounds.append((round, recording.aggregate.fromIntended))
+                // Preparation's commits were acknowledged too.
+                acknowledged[named.name, default: ([], false)].ids += environment.context.takePreparedIds()
                 acknowledged[named.name, default: ([], false)].ids += recording.acknowledgedIds
                 acknowledged[named.name, default: ([], false)].truncated = acknowledged[named.name]!.truncated || recording.acknowledgedTruncated
                 let interrupted = recording.interrupted
