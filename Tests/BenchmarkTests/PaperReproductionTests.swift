@@ -95,7 +95,10 @@ struct PaperReproductionTests {
         for round in repetition.rounds {
             if round.label.hasPrefix("transfer") {
                 #expect(round.succeeded + round.failed == 40 && round.succeeded > 0, "\(round.label): \(round.failures)")
-                #expect(Set(round.failures.keys).isSubset(of: ["invalid:mvccReadConflict"]), "\(round.label): \(round.failures)")
+                // Two endorsers that simulated on different heights answer differently (Fabric's
+                // "ProposalResponsePayloads do not match"): rare, and as legitimate as a conflict.
+                #expect(Set(round.failures.keys).isSubset(of: ["invalid:mvccReadConflict", "endorsement:mismatch"]),
+                        "\(round.label): \(round.failures)")
             } else {
                 #expect(round.succeeded == 40 && round.failed == 0, "\(round.label): \(round.failures)")
             }

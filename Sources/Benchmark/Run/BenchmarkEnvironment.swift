@@ -15,6 +15,9 @@ package struct BenchmarkEnvironment: Sendable {
     package var directory: String
     /// The block device under `directory`, when its activity can be read.
     package var disk: BlockDeviceActivity?
+    /// The nodes planned faults crashed on this federation, for as long as it runs (repetitions
+    /// that reuse it included).
+    let outages = PlannedOutages()
 
     /// Threads of this process that run nodes: their CPU is not the driver's.
     package var nodeThreadIDs: Set<Int32> { federation?.nodeThreadIDs ?? [] }

@@ -168,7 +168,7 @@ public struct BenchmarkRun: Sendable {
             for round in rounds[start..<end] {
                 if Task.isCancelled { break segments }
                 watch.setRound(round.label)
-                let networkOutages = outages[named.name] ?? PlannedOutages()
+                let networkOutages = environment.outages
                 outages[named.name] = networkOutages
                 let recording = try await runRound(round, in: environment, foreignThreads: foreignThreads, outages: networkOutages,
                                                    earlier: finishedRounds, repetition: repetition,
