@@ -77,10 +77,17 @@ let package = Package(
         .target(name: "Monitor", swiftSettings: strictSwift),
         // Statistics: HdrHistogram latency distributions, Student-t intervals, Welch's test.
         .target(name: "Statistics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strictSwift),
-        // The benchmark file and the capacity plan: models and their strict reading (the only Yams user).
+        // Strict reading of YAML configuration: anchors and merge keys resolved, every error with its
+        // path, line and suggestion, notes for what was read another way (with BenchmarkSpec, the only Yams users).
+        .target(
+            name: "ConfigurationReading",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift
+        ),
+        // The benchmark file and the capacity plan: models and their strict reading.
         .target(
             name: "BenchmarkSpec",
-            dependencies: ["Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ConfigurationReading", "Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
@@ -122,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "Federation",
+                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "ConfigurationReading", "Federation",
                 "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -139,7 +146,7 @@ let package = Package(
         // MARK: Tests: one target per module, plus the command line end to end
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
-        .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
+        .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec", "ConfigurationReading"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
@@ -154,7 +161,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
         .testTarget(
-            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "TestSupport", "SampleSpecs"],
+            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
@@ -174,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapacityTests",
-            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
+            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "ConfigurationReading", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// Every broken benchmark file reports an error at the path its header names.
 @Suite("Broken benchmark files")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 @Suite("Caliper's benchmark layout")
 struct CaliperLayoutTests {

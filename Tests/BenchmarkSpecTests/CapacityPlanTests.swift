@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 import SampleSpecs
 
 /// Capacity plans are read as strictly as benchmark files: every error names its path and line.

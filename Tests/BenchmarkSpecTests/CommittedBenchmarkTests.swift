@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// The benchmark files committed with the package stay valid.
 @Suite("Committed benchmark files")

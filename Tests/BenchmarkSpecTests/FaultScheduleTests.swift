@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// A round's `faults`, read strictly: times within the round, known nodes and selectors, kinds the
 /// deployment can inject, and schedules that make sense.

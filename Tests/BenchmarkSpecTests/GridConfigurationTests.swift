@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// Named networks, a round's own accounts and network, and grids of rounds decode as documented.
 @Suite("Networks, round accounts and grids")

@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// Durations, sizes and suggestions in isolation.
 @Suite("Units and suggestions")

@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// Valid benchmark files decode to the expected typed values.
 @Suite("Valid benchmark files")

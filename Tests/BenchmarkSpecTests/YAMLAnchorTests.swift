@@ -1,5 +1,6 @@
 import Testing
 @testable import BenchmarkSpec
+@testable import ConfigurationReading
 
 /// Benchmark files read as YAML: anchors, aliases and merge keys resolve before validation, and a
 /// top-level key that only holds an anchor used elsewhere is an anchor block, not an error.

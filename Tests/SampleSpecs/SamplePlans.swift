@@ -1,4 +1,5 @@
 public import BenchmarkSpec
+import ConfigurationReading
 
 /// A small valid capacity plan and its base benchmark, as text, for the tests of every module
 /// that reads plans.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension NetworkConfiguration {
     /// The names of the federation's nodes, in Fabric's style.
     ///

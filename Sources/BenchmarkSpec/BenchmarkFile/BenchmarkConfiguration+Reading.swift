@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension BenchmarkConfiguration {
     /// The keys allowed at the top level.
     static let keys = [

@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension BenchmarkConfiguration {
     /// A one-screen summary of the configuration in effect, defaults included (for `vernier validate`).
     public var summary: String {

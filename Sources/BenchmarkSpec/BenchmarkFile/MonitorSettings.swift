@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// How the driver samples the nodes' resources.
 public struct MonitorSettings: Sendable, Hashable, Encodable {
     /// The time between two samples.

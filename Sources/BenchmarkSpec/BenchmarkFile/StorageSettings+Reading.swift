@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension StorageSettings {
     /// Reads `network.storage`.
     static func read(_ value: ConfigurationValue) -> StorageSettings? {

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// How nodes persist what they commit.
 public struct StorageSettings: Sendable, Hashable, Encodable {
     /// Whether writes are flushed to the device; false only for experiments.

@@ -1,3 +1,4 @@
+public import ConfigurationReading
 import Transport
 import Foundation
 import Yams

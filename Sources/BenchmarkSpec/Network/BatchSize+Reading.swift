@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension BatchSize {
     /// Reads `network.raft.batchSize`; absent keys take the defaults.
     static func read(_ value: ConfigurationValue) -> BatchSize? {

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// Fabric's BatchSize: the limits that make the leader cut a block.
 public struct BatchSize: Sendable, Hashable, Encodable {
     /// The most transactions in one block.

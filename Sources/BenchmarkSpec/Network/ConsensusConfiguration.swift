@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The consensus protocol of a federation, with the settings in effect.
 public enum ConsensusConfiguration: Sendable, Hashable, Encodable {
     /// Raft ordering service, as in Fabric (`consensus: raft`).

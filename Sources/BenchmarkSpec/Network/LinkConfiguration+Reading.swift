@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension LinkConfiguration {
     /// Reads `network.links`; absent keys take the defaults.
     static func read(_ value: ConfigurationValue) -> LinkConfiguration? {

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The simulated links between nodes.
 public struct LinkConfiguration: Sendable, Hashable, Encodable {
     /// The one-way delay added to every message.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension NetworkConfiguration {
     /// The keys allowed in `network`.
     static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage"]

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The federation: consensus, how nodes are deployed, organisations, links and storage.
 public struct NetworkConfiguration: Sendable, Hashable, Encodable {
     /// The consensus protocol with its settings.

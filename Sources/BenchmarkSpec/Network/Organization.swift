@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// One organisation of the federation, with its peers.
 public struct Organization: Sendable, Hashable, Encodable {
     /// The organisation's name, `[a-z0-9-]+`, unique in the federation.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension ProofOfWorkSettings {
     /// Reads `network.pow`; absent keys take the defaults.
     static func read(_ value: ConfigurationValue) -> ProofOfWorkSettings? {

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// Settings of proof-of-work mining.
 public struct ProofOfWorkSettings: Sendable, Hashable, Encodable {
     /// The number of miners.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 public import LedgerCore
 
 /// Settings of a Raft ordering service.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The relative weights of the operations of `clinical/mix`.
 public struct ClinicalMixWeights: Sendable, Hashable, Encodable {
     /// The weight of treatment registrations.

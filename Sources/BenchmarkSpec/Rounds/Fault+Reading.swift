@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension Fault {
     /// The keys a fault may have: its time, exactly one kind, and the kinds' options.
     static let keys = ["at"] + FaultAction.kinds + ["for", "latency"]

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// A fault a round injects at a time from its start (`faults:` in a round).
 public struct Fault: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// When, from the round's start.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension RateControl {
     /// The keys allowed in `opts` for each type.
     static let optionKeys: [String: [String]] = [

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// A rate controller: when the driver releases the next transaction (Caliper's `rateControl`).
 public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// A constant rate (`fixed-rate {tps}`).

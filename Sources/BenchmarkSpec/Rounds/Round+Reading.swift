@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// What reading a round needs to know of the rest of the file.
 struct RoundReadingContext {
     /// The size of the account pool, if it was read.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// One round: a labelled batch of transactions sent at a controlled rate.
 public struct Round: Sendable, Hashable, Encodable {
     /// The round's unique label.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// How a file lists transactions' send times, each since its round's start.
 public enum SendTimeFormat: String, Sendable, Hashable, Encodable, CaseIterable {
     /// vernier's CSV: seconds (a decimal number) in the first column, an optional header line.

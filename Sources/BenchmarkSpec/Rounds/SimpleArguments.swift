@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The arguments shared by the `simple/*` modules (Caliper passes the same ones to each).
 public struct SimpleArguments: Sendable, Hashable, Encodable {
     /// The number of ledger accounts the workload opens and uses.

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// The arguments of the `smallbank/*` modules (Caliper's Smallbank benchmark).
 public struct SmallbankArguments: Sendable, Hashable, Encodable {
     /// How many customers `modify` and `query` pick from (the first ones created in the run);

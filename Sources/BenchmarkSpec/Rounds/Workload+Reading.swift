@@ -1,3 +1,4 @@
+import ConfigurationReading
 extension Workload {
     /// The keys allowed in `arguments` for each module.
     static let argumentKeys: [String: [String]] = [

@@ -1,3 +1,4 @@
+import ConfigurationReading
 /// What each transaction of a round does (Caliper's `workload {module, arguments}`).
 public enum Workload: Sendable, Hashable, Encodable, CustomStringConvertible {
     /// `simple/open`: opens accounts with an initial balance.

@@ -1,11 +1,11 @@
 /// Reading and writing sizes in the benchmark file's form: bytes, or a number and a unit (`2MiB`).
-enum ByteCount {
+package enum ByteCount {
     /// The accepted form, quoted in error messages.
     public static let acceptedForm =
         "a non-negative integer of bytes, or a number followed by B, KB, MB, GB, KiB, MiB or GiB (e.g. 2MiB, 512KB)"
 
     /// The units in the file with their size in bytes, longest suffix first so `KiB` wins over `B`.
-    static let units: [(suffix: String, bytes: Int128)] = [
+    package static let units: [(suffix: String, bytes: Int128)] = [
         ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
         ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000),
         ("B", 1),

@@ -1,22 +1,22 @@
-import Yams
+package import Yams
 
 /// A benchmark file's YAML as YAML: aliases resolved, merge keys (`<<`) applied at any depth, and
 /// the top-level anchor blocks (keys that only hold an anchor used elsewhere) set apart.
-struct YAMLDocument {
+package struct YAMLDocument {
     /// The document with merge keys applied and anchor blocks removed from the top level.
-    let root: Node
+    package let root: Node
     /// The top-level keys accepted because they hold an anchor used elsewhere, in file order.
-    let anchorBlocks: [String]
+    package let anchorBlocks: [String]
 
     /// The most nodes a document may expand to once aliases are resolved (against alias bombs).
-    static let maximumNodes = 200_000
+    package static let maximumNodes = 200_000
     /// The deepest nesting read.
-    static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     /// Composes `yaml`; merge-key errors go to `diagnostics`, YAML syntax errors are thrown.
     /// Returns nil for an empty document. A top-level key outside `knownKeys` whose value carries
     /// an anchor used elsewhere is an anchor block.
-    static func compose(_ yaml: String, knownKeys: Set<String>, diagnostics: ConfigurationDiagnostics) throws -> YAMLDocument? {
+    package static func compose(_ yaml: String, knownKeys: Set<String>, diagnostics: ConfigurationDiagnostics) throws -> YAMLDocument? {
         // The parser owns the anchors (nodes refer to them weakly): it lives while they are counted.
         let parser = try Parser(yaml: yaml)
         guard let composed = try parser.singleRoot() else { return nil }
@@ -45,15 +45,15 @@ struct YAMLDocument {
 /// Applies merge keys bottom-up and counts where each anchor's node appears (its definition and
 /// every alias to it), within a node budget.
 private struct MergeExpander {
-    let diagnostics: ConfigurationDiagnostics
+    package let diagnostics: ConfigurationDiagnostics
     /// How many times each anchored node appears in the expanded document.
-    var anchorUses: [ObjectIdentifier: Int] = [:]
+    package var anchorUses: [ObjectIdentifier: Int] = [:]
     private var visited = 0
     private var exhausted = false
 
-    init(diagnostics: ConfigurationDiagnostics) { self.diagnostics = diagnostics }
+    package init(diagnostics: ConfigurationDiagnostics) { self.diagnostics = diagnostics }
 
-    mutating func expand(_ node: Node, path: String, depth: Int) -> Node {
+    package mutating func expand(_ node: Node, path: String, depth: Int) -> Node {
         visited += 1
         guard visited <= YAMLDocument.maximumNodes, depth <= YAMLDocument.maximumDepth else {
             if !exhausted {

@@ -5,7 +5,7 @@ extension Duration {
         "a number immediately followed by a unit among ns, us, ms, s, m, h (e.g. 250ms, 1.5s, 1m)"
 
     /// The units in the file, largest first, with their length in attoseconds.
-    static let benchmarkUnits: [(suffix: String, attoseconds: Int128)] = [
+    package static let benchmarkUnits: [(suffix: String, attoseconds: Int128)] = [
         ("h", 3_600_000_000_000_000_000_000),
         ("m", 60_000_000_000_000_000_000),
         ("s", 1_000_000_000_000_000_000),
@@ -52,9 +52,9 @@ extension Duration {
 }
 
 /// Parses the plain decimal numbers used by durations and sizes: `12`, `1.5`, `0.25`.
-enum DecimalText {
+package enum DecimalText {
     /// The digits as an integer mantissa and the count of digits after the point; nil if malformed.
-    static func parse(_ text: Substring) -> (mantissa: Int128, fractionDigits: Int)? {
+    package static func parse(_ text: Substring) -> (mantissa: Int128, fractionDigits: Int)? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
               let integerPart = parts.first, !integerPart.isEmpty,

@@ -1,20 +1,22 @@
-import Yams
+package import Yams
 
 /// Collects every error found while reading one benchmark file.
-final class ConfigurationDiagnostics {
+package final class ConfigurationDiagnostics {
     /// The errors reported so far, in the order they were found.
-    private(set) var errors: [ConfigurationError] = []
+    package private(set) var errors: [ConfigurationError] = []
     /// What was read differently from how it is written and is not an error: a Caliper construct
     /// mapped onto vernier's, an argument vernier does not use. Printed, never fatal.
-    private(set) var notes: [ConfigurationError] = []
+    package private(set) var notes: [ConfigurationError] = []
+
+    package init() {}
 
     /// Records an error.
-    func report(_ error: ConfigurationError) {
+    package func report(_ error: ConfigurationError) {
         errors.append(error)
     }
 
     /// Records a note (at most 1,000; a file does not need more).
-    func note(_ note: ConfigurationError) {
+    package func note(_ note: ConfigurationError) {
         if notes.count < 1_000 { notes.append(note) }
     }
 }
@@ -23,26 +25,32 @@ final class ConfigurationDiagnostics {
 ///
 /// Accessors return nil after reporting an error, so that a caller can go on reading its siblings
 /// and every error of the file is collected in one pass.
-struct ConfigurationValue {
+package struct ConfigurationValue {
+    package init(node: Node, path: String, diagnostics: ConfigurationDiagnostics) {
+        self.node = node
+        self.path = path
+        self.diagnostics = diagnostics
+    }
+
     /// The YAML node.
-    let node: Node
+    package let node: Node
     /// The key path, e.g. `rounds[2].rateControl.opts`.
-    let path: String
+    package let path: String
     /// Where errors go.
-    let diagnostics: ConfigurationDiagnostics
+    package let diagnostics: ConfigurationDiagnostics
 
     /// The path of a key below this value.
-    func childPath(_ key: String) -> String {
+    package func childPath(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
     /// The path shown in errors (the document itself has an empty path).
-    var displayPath: String {
+    package var displayPath: String {
         path.isEmpty ? ConfigurationError.documentPath : path
     }
 
     /// Reports an error at this value.
-    func report(_ message: String, suggestion: String? = nil) {
+    package func report(_ message: String, suggestion: String? = nil) {
         diagnostics.report(ConfigurationError(
             path: displayPath, message: message, suggestion: suggestion,
             line: node.mark?.line, column: node.mark?.column
@@ -50,24 +58,24 @@ struct ConfigurationValue {
     }
 
     /// Records a note at this value: how it was read, or that it is not used.
-    func note(_ message: String) {
+    package func note(_ message: String) {
         diagnostics.note(ConfigurationError(path: displayPath, message: message, line: node.mark?.line, column: node.mark?.column))
     }
 
     /// Reports an error about a key of this value (e.g. a missing one), at this value's position.
-    func report(key: String, _ message: String) {
+    package func report(key: String, _ message: String) {
         diagnostics.report(ConfigurationError(
             path: childPath(key), message: message, line: node.mark?.line, column: node.mark?.column
         ))
     }
 
     /// Reports that another kind of value was expected here.
-    func reportExpected(_ expected: String) {
+    package func reportExpected(_ expected: String) {
         report("expected \(expected), found \(found)")
     }
 
     /// What this value is, for error messages: `a list`, `an integer (5)`, `a string ("5 seconds")`.
-    var found: String {
+    package var found: String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -85,17 +93,17 @@ struct ConfigurationValue {
     }
 
     /// The scalar text as written, for range errors.
-    var text: String {
+    package var text: String {
         node.scalar?.string ?? found
     }
 
     /// The resolved YAML tag of this value (`int`, `str`, `map` ...).
-    var tagName: Tag.Name {
+    package var tagName: Tag.Name {
         Tag.Name(rawValue: node.tag.rawValue)
     }
 
     /// Whether this value is a YAML null (an empty value).
-    var isNull: Bool {
+    package var isNull: Bool {
         node.scalar != nil && tagName == .null
     }
 
@@ -104,7 +112,7 @@ struct ConfigurationValue {
     /// This value as a mapping whose keys must be among `allowedKeys`; unknown keys are reported
     /// with the closest allowed key, or, with `unknownKeysNote`, noted as unused with that text.
     /// An empty value counts as an empty mapping.
-    func mapping(allowedKeys: [String], unknownKeysNote: String? = nil) -> ConfigurationMapping? {
+    package func mapping(allowedKeys: [String], unknownKeysNote: String? = nil) -> ConfigurationMapping? {
         if isNull { return ConfigurationMapping(value: self, entries: []) }
         guard case .mapping(let mapping) = node else {
             reportExpected("a mapping")
@@ -134,7 +142,7 @@ struct ConfigurationValue {
 
     /// This value as a mapping whose keys are names the file chooses (any non-empty string), in
     /// file order; an empty value counts as an empty mapping.
-    func namedEntries() -> [(key: String, value: ConfigurationValue)]? {
+    package func namedEntries() -> [(key: String, value: ConfigurationValue)]? {
         if isNull { return [] }
         guard case .mapping(let mapping) = node else {
             reportExpected("a mapping")
@@ -154,7 +162,7 @@ struct ConfigurationValue {
     }
 
     /// This value as a list of values with indexed paths.
-    func sequence() -> [ConfigurationValue]? {
+    package func sequence() -> [ConfigurationValue]? {
         guard case .sequence(let sequence) = node else {
             reportExpected("a list")
             return nil
@@ -167,7 +175,7 @@ struct ConfigurationValue {
     // MARK: Scalars
 
     /// This value as a string (a YAML string, not a number or boolean).
-    func string() -> String? {
+    package func string() -> String? {
         guard node.scalar != nil, tagName == .str, let string = node.string else {
             reportExpected("a string")
             return nil
@@ -176,7 +184,7 @@ struct ConfigurationValue {
     }
 
     /// This value as one of `names`; an unknown name is reported with the closest one.
-    func choice(among names: [String]) -> String? {
+    package func choice(among names: [String]) -> String? {
         guard let string = string() else { return nil }
         guard names.contains(string) else {
             report(
@@ -189,7 +197,7 @@ struct ConfigurationValue {
     }
 
     /// This value as an integer (a YAML int: `1.5` or `"5"` are errors).
-    func integer() -> Int? {
+    package func integer() -> Int? {
         guard node.scalar != nil, tagName == .int else {
             reportExpected("an integer")
             return nil
@@ -202,13 +210,13 @@ struct ConfigurationValue {
     }
 
     /// This value as an integer within bounds.
-    func integer(atLeast minimum: Int, atMost maximum: Int = .max) -> Int? {
+    package func integer(atLeast minimum: Int, atMost maximum: Int = .max) -> Int? {
         let requirement = maximum == .max ? "at least \(minimum)" : "between \(minimum) and \(maximum)"
         return require(integer(), requirement) { (minimum...maximum).contains($0) }
     }
 
     /// This value as an unsigned 64-bit integer.
-    func unsignedInteger64() -> UInt64? {
+    package func unsignedInteger64() -> UInt64? {
         guard node.scalar != nil, tagName == .int else {
             reportExpected("an integer")
             return nil
@@ -221,7 +229,7 @@ struct ConfigurationValue {
     }
 
     /// This value as a finite number (a YAML int or float).
-    func number() -> Double? {
+    package func number() -> Double? {
         guard node.scalar != nil, tagName == .int || tagName == .float, let value = node.float else {
             reportExpected("a number")
             return nil
@@ -234,7 +242,7 @@ struct ConfigurationValue {
     }
 
     /// This value as a boolean.
-    func bool() -> Bool? {
+    package func bool() -> Bool? {
         guard node.scalar != nil, tagName == .bool, let value = node.bool else {
             reportExpected("a boolean (true or false)")
             return nil
@@ -243,7 +251,7 @@ struct ConfigurationValue {
     }
 
     /// This value as a non-negative duration such as `250ms` or `1.5s`.
-    func duration() -> Duration? {
+    package func duration() -> Duration? {
         guard node.scalar != nil, tagName == .str || tagName == .int || tagName == .float,
               let text = node.string else {
             reportExpected("a duration, " + Duration.acceptedBenchmarkForm)
@@ -257,12 +265,12 @@ struct ConfigurationValue {
     }
 
     /// This value as a strictly positive duration.
-    func positiveDuration() -> Duration? {
+    package func positiveDuration() -> Duration? {
         require(duration(), "greater than 0") { $0 > .zero }
     }
 
     /// This value as a size in bytes: a bare non-negative integer or a number with a unit (`2MiB`).
-    func byteCount() -> Int? {
+    package func byteCount() -> Int? {
         guard let scalar = node.scalar else {
             reportExpected("a size, " + ByteCount.acceptedForm)
             return nil
@@ -287,7 +295,7 @@ struct ConfigurationValue {
     }
 
     /// Passes `value` through if it meets `isValid`; otherwise reports `out of range: must be ...`.
-    func require<T>(_ value: T?, _ requirement: String, _ isValid: (T) -> Bool) -> T? {
+    package func require<T>(_ value: T?, _ requirement: String, _ isValid: (T) -> Bool) -> T? {
         guard let value else { return nil }
         guard isValid(value) else {
             report("out of range: must be \(requirement), found \(text)")
@@ -298,19 +306,24 @@ struct ConfigurationValue {
 }
 
 /// A mapping whose keys were checked against the allowed ones.
-struct ConfigurationMapping {
+package struct ConfigurationMapping {
+    package init(value: ConfigurationValue, entries: [(key: String, value: ConfigurationValue)]) {
+        self.value = value
+        self.entries = entries
+    }
+
     /// The mapping itself.
-    let value: ConfigurationValue
+    package let value: ConfigurationValue
     /// The allowed entries, in file order.
-    let entries: [(key: String, value: ConfigurationValue)]
+    package let entries: [(key: String, value: ConfigurationValue)]
 
     /// The value of `key`, if present.
-    func optional(_ key: String) -> ConfigurationValue? {
+    package func optional(_ key: String) -> ConfigurationValue? {
         entries.first { $0.key == key }?.value
     }
 
     /// The value of `key`; a missing key is reported.
-    func required(_ key: String) -> ConfigurationValue? {
+    package func required(_ key: String) -> ConfigurationValue? {
         guard let value = optional(key) else {
             value.report(key: key, "missing required key")
             return nil
@@ -319,12 +332,12 @@ struct ConfigurationMapping {
     }
 
     /// Reads a required key.
-    func read<T>(_ key: String, _ reader: (ConfigurationValue) -> T?) -> T? {
+    package func read<T>(_ key: String, _ reader: (ConfigurationValue) -> T?) -> T? {
         required(key).flatMap(reader)
     }
 
     /// Reads an optional key, or returns `defaultValue` when it is absent.
-    func read<T>(_ key: String, default defaultValue: T, _ reader: (ConfigurationValue) -> T?) -> T? {
+    package func read<T>(_ key: String, default defaultValue: T, _ reader: (ConfigurationValue) -> T?) -> T? {
         guard let value = optional(key) else { return defaultValue }
         return reader(value)
     }

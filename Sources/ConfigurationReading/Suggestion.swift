@@ -1,5 +1,5 @@
 /// Finds the allowed word an author probably meant when they typed an unknown one.
-enum Suggestion {
+package enum Suggestion {
     /// The candidate closest to `word` by case-insensitive edit distance, if it is close enough.
     ///
     /// A candidate is close enough when at most a third of the longer word has to change
