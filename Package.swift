@@ -84,10 +84,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
-        // The benchmark file and the capacity plan: models and their strict reading.
+        // The benchmark file: models and their strict reading.
         .target(
             name: "BenchmarkSpec",
             dependencies: ["ConfigurationReading", "Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift
+        ),
+        // The capacity plan: sizes, goal and search settings over a base benchmark file, and their strict reading.
+        .target(
+            name: "CapacitySpec",
+            dependencies: ["BenchmarkSpec", "ConfigurationReading", "Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
@@ -116,7 +122,7 @@ let package = Package(
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
         .target(
             name: "Capacity",
-            dependencies: ["Benchmark", "Results", "Load", "BenchmarkSpec", "Statistics", "Monitor", "Transport"],
+            dependencies: ["Benchmark", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport"],
             swiftSettings: strictSwift
         ),
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
@@ -129,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "ConfigurationReading", "Federation",
+                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation",
                 "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -146,7 +152,7 @@ let package = Package(
         // MARK: Tests: one target per module, plus the command line end to end
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
-        .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec", "ConfigurationReading"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
+        .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
@@ -161,7 +167,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
         .testTarget(
-            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
+            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
@@ -181,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapacityTests",
-            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "ConfigurationReading", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
+            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
             swiftSettings: strictSwift
         ),
         .testTarget(

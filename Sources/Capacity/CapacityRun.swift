@@ -2,6 +2,7 @@ import Transport
 import Foundation
 import Benchmark
 public import BenchmarkSpec
+public import CapacitySpec
 public import Load
 public import Monitor
 public import Statistics

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Benchmark
 import BenchmarkSpec
+import CapacitySpec
 import Capacity
 import Load
 import NodeProcess

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import BenchmarkSpec
+import CapacitySpec
 import ConfigurationReading
 
 /// Writes a line to standard error, where every command's errors go.

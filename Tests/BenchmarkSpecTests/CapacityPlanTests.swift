@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BenchmarkSpec
+@testable import CapacitySpec
 @testable import ConfigurationReading
 import SampleSpecs
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SampleSpecs
 @testable import BenchmarkSpec
+@testable import CapacitySpec
 import ConfigurationReading
 @testable import Capacity
 @testable import Monitor

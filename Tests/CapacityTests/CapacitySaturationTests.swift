@@ -1,6 +1,7 @@
 import Testing
 @testable import Benchmark
 @testable import BenchmarkSpec
+@testable import CapacitySpec
 @testable import Capacity
 @testable import Load
 @testable import Monitor

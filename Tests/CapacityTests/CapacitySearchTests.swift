@@ -2,6 +2,7 @@
 import Testing
 @testable import Capacity
 @testable import BenchmarkSpec
+@testable import CapacitySpec
 
 @Suite("Capacity search")
 struct CapacitySearchTests {

@@ -1,4 +1,5 @@
 public import BenchmarkSpec
+public import CapacitySpec
 import ConfigurationReading
 
 /// A small valid capacity plan and its base benchmark, as text, for the tests of every module

@@ -1,4 +1,5 @@
 import ConfigurationReading
+import Transport
 import Yams
 
 extension BenchmarkConfiguration {

@@ -1,4 +1,4 @@
-import ConfigurationReading
+package import ConfigurationReading
 extension BenchmarkConfiguration {
     /// The keys allowed at the top level.
     static let keys = [
@@ -10,7 +10,7 @@ extension BenchmarkConfiguration {
     static var allTopLevelKeys: Set<String> { Set(keys + caliperKeys) }
 
     /// Reads the whole document; nil if anything was reported.
-    static func read(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
+    package static func read(_ value: ConfigurationValue) -> BenchmarkConfiguration? {
         if isCaliperLayout(value) { return readCaliper(value) }
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let name = mapping.read("name", readName)
@@ -98,7 +98,7 @@ extension BenchmarkConfiguration {
 
     /// Reads a benchmark's (or a capacity plan's) name: non-empty, `[A-Za-z0-9._-]` only, as it
     /// becomes a directory name under Results.
-    static func readName(_ value: ConfigurationValue) -> String? {
+    package static func readName(_ value: ConfigurationValue) -> String? {
         guard let name = value.string() else { return nil }
         let allowed = name.unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))

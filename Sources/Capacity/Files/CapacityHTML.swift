@@ -1,6 +1,7 @@
 import Foundation
 import Results
 import BenchmarkSpec
+import CapacitySpec
 
 /// `capacity.html`: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
 /// the capacity curve, the latency-vs-rate curve of every size, what saturated first, and every probe.

@@ -1,4 +1,5 @@
 public import BenchmarkSpec
+public import CapacitySpec
 import Monitor
 public import Results
 

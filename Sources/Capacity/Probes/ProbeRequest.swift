@@ -1,4 +1,5 @@
 public import BenchmarkSpec
+public import CapacitySpec
 
 /// What a capacity probe asks for: a fixed rate for a while, its warm-up left out.
 public struct ProbeRequest: Sendable {

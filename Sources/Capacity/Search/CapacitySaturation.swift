@@ -1,5 +1,6 @@
 public import Results
 import BenchmarkSpec
+import CapacitySpec
 /// What one probe's resources say about what limited it: the inputs of the attribution.
 public struct SaturationEvidence: Sendable, Hashable, Codable {
     /// One node's CPU and disk writes over a probe.

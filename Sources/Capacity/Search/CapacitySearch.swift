@@ -1,4 +1,5 @@
 public import BenchmarkSpec
+public import CapacitySpec
 /// What one probe of a capacity search measured at a fixed offered rate.
 public struct CapacityProbe: Sendable, Hashable, Codable {
     public var offeredRate: Double

@@ -1,3 +1,4 @@
+public import BenchmarkSpec
 import ConfigurationReading
 import Transport
 import Foundation
