@@ -176,7 +176,7 @@ let package = Package(
             dependencies: ["Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics"], swiftSettings: strictSwift),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics", "Load", "Monitor"], swiftSettings: strictSwift),
         .testTarget(
             name: "BenchmarkTests",
             dependencies: [

@@ -30,8 +30,8 @@ public enum ResultsDirectory {
         try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: runId)
     }
 
-    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv, resources-by-kind.csv (when
-    /// resources were sampled), `<grid>-time.csv` and `.svg` for every grid that varies
+    /// Writes run.json, rounds.csv, repetitions.csv, resources.csv, costs.csv and
+    /// resources-by-kind.csv (when resources were sampled), `<grid>-time.csv` and `.svg` for every grid that varies
     /// transactions, and report.html.
     public static func write(_ report: RunReport, to directory: String) throws {
         try RunJSON.encode(report).write(to: URL(fileURLWithPath: directory + "/run.json"))
@@ -39,6 +39,9 @@ public enum ResultsDirectory {
             .write(to: URL(fileURLWithPath: directory + "/rounds.csv"))
         try Data(ResultFiles.repetitionsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/repetitions.csv"))
         try Data(ResultFiles.resourcesCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/resources.csv"))
+        if report.rounds.contains(where: { !$0.costs.isEmpty }) {
+            try Data(ResultFiles.costsCSV(report).utf8).write(to: URL(fileURLWithPath: directory + "/costs.csv"))
+        }
         if report.repetitions.contains(where: { !$0.resources.isEmpty }) {
             try Data(ResultFiles.resourcesByKindCSV(report).utf8)
                 .write(to: URL(fileURLWithPath: directory + "/resources-by-kind.csv"))

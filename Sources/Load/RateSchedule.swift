@@ -336,7 +336,7 @@ extension RateControl {
         case .fixedRate(let tps): return FixedRateSchedule(tps: tps)
         case .fixedLoad(let startTps, let load): return FixedLoadSchedule(startTps: startTps, transactionLoad: load)
         case .linearRate(let start, let finish): return LinearRateSchedule(startingTps: start, finishingTps: finish, budget: budget)
-        case .maximumRate(let tps, let step, let interval, let includeFailed):
+        case .maximumRate(let tps, let step, let interval, let includeFailed, _):
             return MaximumRateSchedule(tps: tps, step: step, sampleInterval: interval, includeFailed: includeFailed)
         case .fixedFeedbackRate(let tps, let load): return FixedFeedbackRateSchedule(tps: tps, transactionLoad: load)
         case .composite(let weights, let controllers):

@@ -131,6 +131,19 @@ enum ProcParser {
         return ProcIO(readBytes: values[0], writeBytes: values[1], readCharacterBytes: values[2], writtenCharacterBytes: values[3])
     }
 
+    /// The first field of a `schedstat` file: nanoseconds the task has run on a CPU, exact where
+    /// `stat`'s user and system times are whole clock ticks (usually 10 ms).
+    public static func parseScheduledNanoseconds(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> UInt64 {
+        var scanner = ByteScanner(bytes: bytes, position: 0, end: bytes.count)
+        guard let field = scanner.nextField() else { throw ProcFileError(path: path, problem: "empty") }
+        return try decimal(bytes, field, path: path, name: "run time")
+    }
+
+    /// ``parseScheduledNanoseconds(_:path:)`` on text.
+    public static func parseScheduledNanoseconds(_ text: String, path: String) throws -> UInt64 {
+        try withBytes(text) { try parseScheduledNanoseconds($0, path: path) }
+    }
+
     /// ``parseStat(_:path:)`` on text.
     public static func parseStat(_ text: String, path: String) throws -> ProcStat {
         try withBytes(text) { try parseStat($0, path: path) }

@@ -103,6 +103,8 @@ public struct NodeResources: Equatable, Sendable {
     public let sampleCount: Int
     /// From the first to the last sample in the window, in seconds.
     public let spanSeconds: Double
+    /// CPU time used over the window, user plus system, in seconds.
+    public let cpuSeconds: Double
     /// Mean CPU use over the window, as a share of one core (100 = one core busy), in percent.
     public let cpuMeanPercent: Double
     /// The highest CPU use between two consecutive samples, in percent of one core.
@@ -159,6 +161,7 @@ public enum RoundResources {
             node: node,
             sampleCount: samples.count,
             spanSeconds: Double(last.timeNanoseconds - first.timeNanoseconds) / 1e9,
+            cpuSeconds: max(last.cpuSeconds - first.cpuSeconds, 0),
             cpuMeanPercent: cpuPercent(from: first, to: last),
             cpuMaxPercent: cpuMaxPercent,
             residentMeanBytes: residentTotal / Double(samples.count),

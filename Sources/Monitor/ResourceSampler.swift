@@ -10,7 +10,8 @@ public struct ResourceSample: Equatable, Sendable {
     public let node: String
     /// When the CPU figure was read, on the monotonic clock (`CLOCK_MONOTONIC`), in nanoseconds.
     public let timeNanoseconds: UInt64
-    /// CPU time used so far, user plus system, in seconds (clock-tick resolution, usually 10 ms).
+    /// CPU time used so far, in seconds: a thread's from its `schedstat` (nanoseconds), a process's
+    /// user plus system from `stat` (clock-tick resolution, usually 10 ms).
     public let cpuSeconds: Double
     /// Resident memory (`VmRSS`) in bytes: the node's process, or the shared process (``memoryScope``);
     /// 0 for an exited process that was not reaped yet.
@@ -122,6 +123,11 @@ final class ResourceSampler {
         for (node, path) in zip(nodes, paths) {
             do {
                 let stat = try readFile(path.stat) { try ProcParser.parseStat($0, path: path.stat) }
+                var cpuSeconds = Double(stat.userTicks &+ stat.systemTicks) / ticksPerSecond
+                if let schedstat = path.schedstat,
+                   let nanoseconds = try? readFile(schedstat, { try ProcParser.parseScheduledNanoseconds($0, path: schedstat) }) {
+                    cpuSeconds = Double(nanoseconds) / 1e9
+                }
                 let time = Self.monotonicNanoseconds()
                 let residentBytes: UInt64
                 if path.statusIsShared {
@@ -149,7 +155,7 @@ final class ResourceSampler {
                 }
                 samples.append(ResourceSample(
                     node: node.name, timeNanoseconds: time,
-                    cpuSeconds: Double(stat.userTicks &+ stat.systemTicks) / ticksPerSecond,
+                    cpuSeconds: cpuSeconds,
                     residentBytes: residentBytes,
                     networkInBytes: counters?.bytesIn ?? 0, networkOutBytes: counters?.bytesOut ?? 0,
                     diskReadBytes: diskReadBytes, diskWrittenBytes: diskWrittenBytes,
@@ -205,6 +211,9 @@ private struct NodePaths {
     let stat: String
     /// The process's `status` (memory); unused when ``statusIsShared``.
     let status: String
+    /// A thread's `schedstat` (its CPU time in nanoseconds), or nil for a process, whose
+    /// `schedstat` covers its main thread only: a process's CPU is `stat`'s, in clock ticks.
+    let schedstat: String?
     /// The process's `io`, or nil for a thread (its disk figures come from its store's counters).
     let io: String?
     /// Whether memory is this process's, read once per pass for every in-process node.
@@ -218,12 +227,14 @@ private struct NodePaths {
             stat = "/proc/\(pid)/stat"
             status = "/proc/\(pid)/status"
             io = "/proc/\(pid)/io"
+            schedstat = nil
             statusIsShared = false
             self.processIsShared = processIsShared && pid == ownProcessID
         case .thread(let tid):
             stat = "/proc/self/task/\(tid)/stat"
             status = "/proc/self/status"
             io = nil
+            schedstat = "/proc/self/task/\(tid)/schedstat"
             statusIsShared = true
             self.processIsShared = true
         }

@@ -46,26 +46,72 @@ struct Compare: AsyncParsableCommand {
             printToStandardError("vernier compare: no round of \(current) matches one of \(baseline)")
             throw CompareExit.notComparable.exitCode
         }
-        print(render(results))
-        switch Comparison.outcome(results) {
+        let missingRounds = Comparison.missingRounds(baseline: baselineRounds, current: currentRounds)
+        var outcome = Comparison.outcome(results)
+        if !missingRounds.isEmpty, outcome != .regression { outcome = .notMeasured }
+        print(render(results, missingRounds: missingRounds, outcome: outcome))
+        for round in missingRounds {
+            printToStandardError("vernier compare: NOT COMPARED: round \(round) of the baseline is not in the current run")
+        }
+        for result in results where result.verdict == .notMeasured {
+            printToStandardError("vernier compare: NOT MEASURED: \(result.round) \(result.name) is in the baseline but the current run did not measure it")
+        }
+        switch outcome {
         case .noRegression: try CompareExit.noRegression.exit()
         case .regression: try CompareExit.regression.exit()
+        case .notMeasured: try CompareExit.notComparable.exit()
         case .onlyImprovements: try CompareExit.onlyImprovements.exit()
         }
     }
 
-    func render(_ results: [FigureComparison]) -> String {
-        let rows = results.filter { $0.verdict != .notJudged }.map { result -> [String] in
-            let change = result.relativeChange.map { String(format: "%+.1f%%", $0 * 100) } ?? "n/a"
-            let p = result.pValue.map { String(format: "%.3g", $0) } ?? "-"
-            return [result.round, result.figure + " (\(result.unit))", String(format: "%.4g", result.baseline),
-                    String(format: "%.4g", result.current), change, String(format: "%.0f%%", result.threshold * 100), p,
-                    result.verdict.rawValue]
-        }
+    /// The verdict's table: every judged figure (text), or a summary line, the figures that
+    /// changed and, folded, every judged figure (markdown, for a pull request).
+    func render(_ results: [FigureComparison], missingRounds: [String], outcome: ComparisonOutcome) -> String {
+        let judged = results.filter { $0.verdict != .notJudged }
         let header = ["round", "figure", "baseline", "current", "change", "threshold", "p", "verdict"]
+        func rows(_ results: [FigureComparison]) -> [[String]] {
+            results.map { result in
+                let change = result.relativeChange.map { String(format: "%+.1f%%", $0 * 100) } ?? "n/a"
+                let p = result.pValue.map { String(format: "%.3g", $0) } ?? "-"
+                let current = result.current.isFinite ? String(format: "%.4g", result.current) : "not measured"
+                return [result.round, result.name + " (\(result.unit))", String(format: "%.4g", result.baseline), current,
+                        result.current.isFinite ? change : "n/a", String(format: "%.0f%%", result.threshold * 100), p,
+                        result.verdict.rawValue]
+            }
+        }
         switch format {
-        case .markdown: return TextTable.markdown([header] + rows).joined(separator: "\n")
-        case .text: return TextTable.plain([header] + rows).joined(separator: "\n")
+        case .text:
+            return TextTable.plain([header] + rows(judged)).joined(separator: "\n")
+        case .markdown:
+            let changed = judged.filter { [.regression, .improvement, .notMeasured].contains($0.verdict) }
+                .sorted { order($0.verdict) < order($1.verdict) }
+            let counts = Dictionary(grouping: judged, by: \.verdict).mapValues(\.count)
+            var lines = ["### vernier compare: \(headline(outcome))", ""]
+            lines.append("\(judged.count) figures judged: " + [ComparisonVerdict.regression, .improvement, .notMeasured, .noise, .unchanged]
+                .map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + ".")
+            if !missingRounds.isEmpty { lines.append("Rounds of the baseline missing in this run: \(missingRounds.joined(separator: ", ")).") }
+            lines.append("")
+            if !changed.isEmpty { lines += TextTable.markdown([header] + rows(changed)) + [""] }
+            lines += ["<details><summary>Every judged figure</summary>", ""] + TextTable.markdown([header] + rows(judged)) + ["", "</details>"]
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    private func order(_ verdict: ComparisonVerdict) -> Int {
+        switch verdict {
+        case .regression: 0
+        case .notMeasured: 1
+        case .improvement: 2
+        default: 3
+        }
+    }
+
+    private func headline(_ outcome: ComparisonOutcome) -> String {
+        switch outcome {
+        case .noRegression: "no regression"
+        case .regression: "REGRESSION"
+        case .notMeasured: "NOT COMPARABLE (figures or rounds of the baseline were not measured)"
+        case .onlyImprovements: "only improvements"
         }
     }
 }

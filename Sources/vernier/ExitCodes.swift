@@ -66,7 +66,23 @@ enum CompareExit: Int32, CommandExit {
         case .noRegression: "no regression"
         case .regression: "regression (not an invalid file, unlike other commands' 2)"
         case .onlyImprovements: "only improvements"
-        case .notComparable: "baseline or current missing, unreadable or not comparable"
+        case .notComparable: "baseline or current missing, unreadable or not comparable, or a round or figure of the baseline not measured in the current run"
+        }
+    }
+}
+
+/// `vernier baseline`.
+enum BaselineExit: Int32, CommandExit {
+    case written = 0
+    case refused = 1
+    case unreadable = 2
+
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .written: "the baseline was written"
+        case .refused: "the run cannot be a baseline (interrupted, a lost transaction, a dead node, nodes that disagree)"
+        case .unreadable: "the run is missing or unreadable, or the baseline cannot be written"
         }
     }
 }

@@ -8,7 +8,7 @@ struct Vernier: AsyncParsableCommand {
         abstract: "A benchmark harness for ledgers: federations, rounds, honest latency, reports.",
         version: "0.1.0",
         subcommands: [
-            Run.self, RunNode.self, Validate.self, Compare.self, Capacity.self, Simulate.self, Calibrate.self,
+            Run.self, RunNode.self, Validate.self, Compare.self, Baseline.self, Capacity.self, Simulate.self, Calibrate.self,
             BenchOrdering.self, BenchProofOfWork.self,
         ]
     )

@@ -67,6 +67,67 @@ struct ResultFilesTests {
         #expect(Comparison.outcome(results) == .noRegression)
     }
 
+    /// A Raft run reports each round's cost per transaction for the federation and every node,
+    /// and where its maximum-rate round saturated; costs.csv and report.html show both.
+    @Test func costsAndSaturationReachEveryFile() async throws {
+        let configuration = try BenchmarkConfiguration(yaml: """
+            name: costs
+            network:
+              consensus: raft
+              organizations: [{ name: org1, peers: 1 }, { name: org2, peers: 1 }]
+              raft: { orderers: 1, batchTimeout: 50ms }
+            accounts: 50
+            repetitions: 2
+            rounds:
+              - { label: open, txNumber: 60, rateControl: { type: fixed-rate, opts: { tps: 60 } }, workload: { module: simple/open } }
+              - label: pushed
+                txDuration: 4s
+                rateControl: { type: maximum-rate, opts: { tps: 50, step: 50, sampleInterval: 1s, latencyBound: 10s } }
+                workload: { module: simple/open }
+            """, fileName: "costs.yaml")
+        let scratch = FileManager.default.temporaryDirectory.path + "/vernier-costs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let report = try await BenchmarkRun(configuration: configuration, baseDirectory: scratch, dataDirectory: scratch + "/data")
+            .run(runId: "r")
+        let open = try #require(report.rounds.first { $0.label == "open" })
+        #expect(open.costs.map(\.scope) == ["federation", "orderer0", "peer0.org1", "peer0.org2"])
+        let federation = try #require(open.costs("federation"))
+        for figure in CostFigure.allCases {
+            let interval = try #require(federation.statistics(figure)?.interval, "\(figure) not measured")
+            #expect(interval.mean > 0, "\(figure)")
+            #expect(interval.count == 2)
+        }
+        // The federation's CPU is its nodes' sum; in process only the federation has a peak.
+        let nodesCPU = open.costs.dropFirst().compactMap { $0.statistics(.cpuPerTransaction)?.interval?.mean }.reduce(0, +)
+        #expect(abs(nodesCPU - federation.statistics(.cpuPerTransaction)!.interval!.mean) < 1e-6 * nodesCPU)
+        #expect(open.costs("peer0.org1")?.statistics(.peakMemory)?.interval == nil)
+        // Every peer stores every block: they write the same bytes per transaction.
+        #expect(open.costs("peer0.org1")?.statistics(.diskWrittenPerTransaction)?.interval?.mean
+                == open.costs("peer0.org2")?.statistics(.diskWrittenPerTransaction)?.interval?.mean)
+        #expect(report.repetitions.allSatisfy { $0.rounds[0].processedByLedger == 60 })
+
+        let pushed = try #require(report.rounds.first { $0.label == "pushed" })
+        #expect(try #require(pushed.interval(.saturationThroughput)).mean > 0)
+        let saturation = try #require(report.repetitions[0].rounds[1].saturation)
+        #expect(saturation.windowSeconds == 1 && saturation.latencyBoundGiven && saturation.latencyBoundSeconds == 10)
+        // A 10 s bound is never passed: the figure is the highest offered rate, and says so.
+        #expect(!saturation.latencyBoundReached)
+        #expect(open.interval(.saturationThroughput) == nil)
+
+        let directory = try ResultsDirectory.create(root: scratch, benchmark: "costs", runId: "r")
+        try ResultsDirectory.write(report, to: directory)
+        let costs = try String(contentsOfFile: directory + "/costs.csv", encoding: .utf8).split(separator: "\n")
+        #expect(costs.count == 1 + 2 * 4)
+        #expect(costs[0].hasPrefix("Round,Scope,CPU per Tx (µs),CPU per Tx (µs) sd,"))
+        #expect(costs[1].hasPrefix("open,federation,"))
+        let html = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+        #expect(html.contains("<h2>Cost per transaction</h2>") && html.contains("<h2>Saturation</h2>"))
+        let terminal = ResultTable.render(report)
+        #expect(terminal.contains("cost per transaction of the whole federation"))
+        #expect(terminal.contains("pushed saturation: sustained"))
+        #expect(terminal.contains("NOT in every repetition"))
+    }
+
     @Test func csvQuotesWhatNeedsIt() {
         #expect(CSV.line(["a", "b,c", "say \"hi\"", "x\ny"]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"")
         #expect(Double(CSV.number(0.1 + 0.2)) == 0.1 + 0.2)

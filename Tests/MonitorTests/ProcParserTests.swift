@@ -39,6 +39,12 @@ struct ProcParserTests {
         }
     }
 
+    @Test func schedstatRunTimeInNanoseconds() throws {
+        #expect(try ProcParser.parseScheduledNanoseconds("551532852 251132 93\n", path: "/proc/self/task/1/schedstat") == 551_532_852)
+        #expect(throws: ProcFileError.self) { try ProcParser.parseScheduledNanoseconds("", path: "schedstat") }
+        #expect(throws: ProcFileError.self) { try ProcParser.parseScheduledNanoseconds("x1 2 3", path: "schedstat") }
+    }
+
     @Test func residentMemoryFromStatus() throws {
         let text = "Name:\tcat\nUmask:\t0022\nState:\tR (running)\nVmPeak:\t    3060 kB\nVmHWM:\t    2160 kB\nVmRSS:\t    2160 kB\nRssAnon:\t     128 kB\n"
         #expect(try ProcParser.parseResidentBytes(text, path: "/proc/1/status") == 2160 * 1024)

@@ -102,6 +102,24 @@ struct ResourceMonitorTests {
         #expect(driverFigures.diskSource == .procIO)
     }
 
+    /// A thread's CPU comes from its schedstat in nanoseconds: 3 ms of work reads as about 3 ms,
+    /// where `stat`'s clock ticks would read 0 or 10 ms.
+    @Test func threadCPUIsExactBelowAClockTick() async throws {
+        let burner = BurnThread()
+        let thread = Thread { burner.run() }
+        thread.start()
+        defer { burner.go.store(false, ordering: .relaxed) }
+        while burner.threadID.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let monitor = ResourceMonitor(nodes: [MonitoredNode(name: "worker", source: .thread(tid: burner.threadID.load(ordering: .relaxed)))])
+        let start = await monitor.sampleNow()
+        burner.go.store(true, ordering: .relaxed)
+        while !burner.done.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(1)) }
+        let end = await monitor.sampleNow()
+        let cpuSeconds = try #require(await monitor.summary(from: start, to: end).first).cpuSeconds
+        // The thread also woke from usleep a few times around the burn: well under a millisecond.
+        #expect(cpuSeconds >= 0.003 && cpuSeconds < 0.006, "read \(cpuSeconds) s")
+    }
+
     @Test func samplingTenNodesCostsLittle() throws {
         let nodes = (0..<5).map { MonitoredNode(name: "process\($0)", source: .currentProcess) }
             + (0..<5).map { MonitoredNode(name: "thread\($0)", source: .thread(tid: getpid()), counters: { NodeCounters() }) }
@@ -176,5 +194,23 @@ private final class BusyThread: Sendable {
             try await Task.sleep(for: .milliseconds(5))
         }
         throw ChildProcessError("the busy thread did not start")
+    }
+}
+
+/// A thread that, once told to go, burns 3 ms of its own CPU time and then idles until told to stop.
+private final class BurnThread: Sendable {
+    let threadID = Atomic<Int32>(0)
+    let go = Atomic<Bool>(false)
+    let done = Atomic<Bool>(false)
+
+    func run() {
+        threadID.store(KernelThreadID.current(), ordering: .relaxed)
+        while !go.load(ordering: .relaxed) { usleep(1000) }
+        var start = timespec(), now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+        repeat { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) }
+        while (now.tv_sec - start.tv_sec) * 1_000_000_000 + (now.tv_nsec - start.tv_nsec) < 3_000_000
+        done.store(true, ordering: .relaxed)
+        while go.load(ordering: .relaxed) { usleep(1000) }
     }
 }

@@ -266,6 +266,7 @@ public struct BenchmarkRun: Sendable {
         var measured = await environment.measureRound(
             prepared, length: round.length, trim: round.trim, schedule: schedule,
             transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, assignedAccounts: round.accounts,
+            settleBeforeEndSample: round.faults.isEmpty,
             progress: progress, onStart: onStart)
         if let injector {
             let roundSeconds = Double(measured.recording.durationNanoseconds) / 1e9
@@ -287,6 +288,9 @@ public struct BenchmarkRun: Sendable {
             measured.figures.faults = figures
             report.failedFaults += applied.filter { $0.error != nil }
         }
+        if let saturation = Self.saturation(of: round.rateControl, aggregate: measured.recording.aggregate) {
+            measured.figures.saturation = saturation
+        }
         if let recordPath {
             let recording = measured.recording
             if recording.recordsTruncated {
@@ -304,6 +308,22 @@ public struct BenchmarkRun: Sendable {
         if let resources = measured.resources { report.resources.append(resources) }
         if environment.federation != nil { report.heights.append(measured.heights) }
         return measured.recording
+    }
+
+    /// Where a `maximum-rate` round (recorded or not) saturated the federation; nil for other rounds.
+    static func saturation(of rateControl: RateControl, aggregate: RoundAggregate) -> SaturationFigures? {
+        switch rateControl {
+        case .recordRate(_, let controller):
+            return saturation(of: controller, aggregate: aggregate)
+        case .maximumRate(_, _, let sampleInterval, let includeFailed, let latencyBound):
+            let seconds = { (duration: Duration) in
+                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            }
+            return SaturationFigures.compute(seconds: aggregate.seconds, windowSeconds: Int(seconds(sampleInterval).rounded()),
+                                             latencyBoundSeconds: latencyBound.map(seconds), includeFailed: includeFailed)
+        default:
+            return nil
+        }
     }
 
     private func startFederation(_ network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String,

@@ -40,9 +40,13 @@ extension BenchmarkEnvironment {
 
     /// Runs a prepared round, sampling resources, heights and the machine exactly at the round's
     /// bounds. Benchmark runs and capacity probes both measure their rounds here.
+    ///
+    /// With `settleBeforeEndSample`, a Raft federation's peers first apply every block the
+    /// orderers cut (a few milliseconds): the last block's validation on peers no client listens
+    /// to then counts in the round's costs. The round's own times end at its last transaction.
     package func measureRound(_ prepared: PreparedRound, length: RoundLength, trim: RoundLength?,
                               schedule: any RateSchedule, transactionTimeout: Duration, foreignThreadIDs: Set<Int32>,
-                              assignedAccounts: Int? = nil,
+                              assignedAccounts: Int? = nil, settleBeforeEndSample: Bool = false,
                               progress: (@Sendable (RoundProgress) -> Void)?,
                               onStart: (@Sendable (ContinuousClock.Instant) -> Void)? = nil) async -> RoundMeasurement {
         let label = prepared.label
@@ -56,6 +60,9 @@ extension BenchmarkEnvironment {
         await federation?.refreshCounters()
         let startPass = await monitor?.sampleNow()
         let recording = await runner.run(label: label, length: length, trim: trim, schedule: schedule, onStart: onStart)
+        if settleBeforeEndSample, let federation, case .raft = federation.plan.kind {
+            _ = await federation.settle(timeout: .seconds(5))
+        }
         await federation?.refreshCounters()
         let endPass = await monitor?.sampleNow()
         let diskAfter = disk?.busyMilliseconds()

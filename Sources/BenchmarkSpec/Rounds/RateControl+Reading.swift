@@ -5,7 +5,7 @@ extension RateControl {
         "fixed-rate": ["tps"],
         "fixed-load": ["startTps", "transactionLoad"],
         "linear-rate": ["startingTps", "finishingTps"],
-        "maximum-rate": ["tps", "step", "sampleInterval", "includeFailed"],
+        "maximum-rate": ["tps", "step", "sampleInterval", "includeFailed", "latencyBound"],
         "fixed-feedback-rate": ["tps", "transactionLoad"],
         "composite-rate": ["weights", "rateControllers"],
         "zero-rate": [],
@@ -89,8 +89,10 @@ extension RateControl {
                 return value.positiveDuration()
             }
             let includeFailed = opts.read("includeFailed", default: true) { $0.bool() }
-            guard let tps, let step, let sampleInterval, let includeFailed else { return nil }
-            return .maximumRate(tps: tps, step: step, sampleInterval: sampleInterval, includeFailed: includeFailed)
+            let latencyBound = opts.optional("latencyBound").map { $0.positiveDuration() }
+            guard let tps, let step, let sampleInterval, let includeFailed, latencyBound != .some(nil) else { return nil }
+            return .maximumRate(tps: tps, step: step, sampleInterval: sampleInterval, includeFailed: includeFailed,
+                                latencyBound: latencyBound ?? nil)
         case "fixed-feedback-rate":
             let tps = opts.read("tps", readRate)
             // Older Caliper called the unfinished-transaction bound `unfinished_per_client`; with

@@ -7,8 +7,10 @@ public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringCon
     case fixedLoad(startTps: Double, transactionLoad: Int)
     /// A rate moving linearly over the round (`linear-rate {startingTps, finishingTps}`).
     case linearRate(startingTps: Double, finishingTps: Double)
-    /// A rate raised by `step` while throughput keeps up (`maximum-rate`).
-    case maximumRate(tps: Double, step: Double, sampleInterval: Duration, includeFailed: Bool)
+    /// A rate raised by `step` while throughput keeps up (`maximum-rate`). `latencyBound`
+    /// (vernier's own option) is the latency from intended whose crossing marks the rate where the
+    /// federation saturated; nil: twice the first sample interval's mean.
+    case maximumRate(tps: Double, step: Double, sampleInterval: Duration, includeFailed: Bool, latencyBound: Duration? = nil)
     /// A rate that pauses when too many transactions are in flight (`fixed-feedback-rate`).
     case fixedFeedbackRate(tps: Double, transactionLoad: Int)
     /// Several controllers, each run for its weighted share of the round (`composite-rate`).
@@ -53,9 +55,10 @@ public indirect enum RateControl: Sendable, Hashable, Encodable, CustomStringCon
             "fixed-load \(transactionLoad) in flight, from \(Self.text(startTps)) tps"
         case .linearRate(let startingTps, let finishingTps):
             "linear-rate \(Self.text(startingTps))→\(Self.text(finishingTps)) tps"
-        case .maximumRate(let tps, let step, let sampleInterval, let includeFailed):
+        case .maximumRate(let tps, let step, let sampleInterval, let includeFailed, let latencyBound):
             "maximum-rate from \(Self.text(tps)) tps, +\(Self.text(step)) every \(sampleInterval.benchmarkText)"
                 + (includeFailed ? "" : ", successes only")
+                + (latencyBound.map { ", latency bound \($0.benchmarkText)" } ?? "")
         case .fixedFeedbackRate(let tps, let transactionLoad):
             "fixed-feedback-rate \(Self.text(tps)) tps, at most \(transactionLoad) in flight"
         case .composite(let weights, let controllers):

@@ -1,14 +1,24 @@
 import Foundation
 import Statistics
 
-/// A round's figures as a comparison reads them from a run.json.
+/// A round's figures as a comparison reads them from a run.json: its round figures and its costs.
 public struct ComparableRound: Sendable, Hashable, Codable {
     public var label: String
     public var figures: [FigureStatistics]
+    /// The federation's and each node's costs (absent in run.json files older than the costs).
+    public var costs: [CostSummary]
 
-    public init(label: String, figures: [FigureStatistics]) {
+    public init(label: String, figures: [FigureStatistics], costs: [CostSummary] = []) {
         self.label = label
         self.figures = figures
+        self.costs = costs
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        label = try container.decode(String.self, forKey: .label)
+        figures = try container.decode([FigureStatistics].self, forKey: .figures)
+        costs = try container.decodeIfPresent([CostSummary].self, forKey: .costs) ?? []
     }
 }
 
@@ -42,14 +52,19 @@ public enum ComparisonVerdict: String, Sendable, Hashable, Codable {
     case noise
     /// A figure without polarity, or with a zero baseline.
     case notJudged
+    /// The baseline measured it and the current run did not: the gate cannot judge it.
+    case notMeasured
 }
 
-/// One figure of one round, baseline against current.
+/// One figure of one round (and, for a cost, one scope), baseline against current.
 public struct FigureComparison: Sendable, Hashable, Codable {
     public var round: String
     public var figure: String
+    /// For a cost figure, `federation` or the node's name; nil for a round figure.
+    public var scope: String?
     public var unit: String
     public var baseline: Double
+    /// NaN when the current run did not measure it.
     public var current: Double
     /// (current − baseline) / baseline, or nil for a zero baseline.
     public var relativeChange: Double?
@@ -57,20 +72,25 @@ public struct FigureComparison: Sendable, Hashable, Codable {
     public var pValue: Double?
     public var threshold: Double
     public var verdict: ComparisonVerdict
+
+    /// The figure's name with its scope: `cpuPerTransaction [peer0]`.
+    public var name: String { scope.map { "\(figure) [\($0)]" } ?? figure }
 }
 
 /// Compares two runs figure by figure: a change counts only beyond its threshold and, when both
 /// sides have repetitions, only if Welch's t-test finds it significant at `confidence`.
 public struct Comparison: Sendable {
     /// The relative change a figure must exceed to count, where it differs from the figure's
-    /// `defaultThreshold`.
-    public var thresholds: [RoundFigure: Double]
+    /// default threshold.
+    public var thresholds: [FigureKey: Double]
+    /// A node's cost below this share of the federation's same cost is not judged on its own.
+    public static let smallestJudgedShare = 0.05
     /// The threshold of a figure this build does not know (from a newer run.json).
     public var defaultThreshold: Double
     public var confidence: Double
 
-    /// Defaults: each figure's `defaultThreshold` (rates 5%, counts 1%, the rest 10%).
-    public init(thresholds: [RoundFigure: Double] = [:], defaultThreshold: Double = 0.10, confidence: Double = 0.95) {
+    /// Defaults: each figure's default threshold (see ``FigureKey/defaultThreshold``).
+    public init(thresholds: [FigureKey: Double] = [:], defaultThreshold: Double = 0.10, confidence: Double = 0.95) {
         self.thresholds = thresholds
         self.defaultThreshold = defaultThreshold
         self.confidence = confidence
@@ -78,55 +98,102 @@ public struct Comparison: Sendable {
 
     /// The threshold `key`'s figure is judged by.
     public func threshold(forKey key: String) -> Double {
-        guard let figure = RoundFigure(rawValue: key) else { return defaultThreshold }
+        guard let figure = FigureKey(rawValue: key) else { return defaultThreshold }
         return thresholds[figure] ?? figure.defaultThreshold
     }
 
-    /// Every figure of every round that both runs have, compared; nil if no round matches.
+    /// Every figure of every round that both runs have, compared (the round figures, then each
+    /// scope's costs); nil if no round matches.
     public func compare(baseline: [ComparableRound], current: [ComparableRound]) -> [FigureComparison]? {
         var results: [FigureComparison] = []
+        var matched = false
         for round in current {
             guard let base = baseline.first(where: { $0.label == round.label }) else { continue }
-            for figure in round.figures {
-                guard let reference = base.figures.first(where: { $0.key == figure.key }),
-                      let now = figure.interval, let before = reference.interval else { continue }
-                results.append(judge(round: round.label, figure: figure, reference: reference, now: now, before: before))
+            matched = true
+            var figures = compare(round: round.label, scope: nil, baseline: base.figures, current: round.figures)
+            let transactions = ["succeeded", "failed"].compactMap { key in base.figures.first { $0.key == key }?.interval?.mean }
+                .reduce(0, +)
+            let pushed = base.figures.contains { $0.key == RoundFigure.saturationThroughput.rawValue && !$0.values.isEmpty }
+            for index in figures.indices {
+                guard let figure = RoundFigure(rawValue: figures[index].figure) else { continue }
+                let tooFew = figure.transactionsToJudge.map { transactions < Double($0) } ?? true
+                if tooFew || (pushed && figure.isLatency) { figures[index].verdict = .notJudged }
+            }
+            results += figures
+            let federation = base.costs.first { $0.scope == RoundCost.federationScope }
+            for cost in base.costs {
+                let now = round.costs.first { $0.scope == cost.scope }?.figures ?? []
+                var judged = compare(round: round.label, scope: cost.scope, baseline: cost.figures, current: now)
+                if let federation, cost.scope != RoundCost.federationScope {
+                    // A node's share too small to matter (the orderer's CPU per query) is left to
+                    // the federation's figure, which holds it: judged alone it is only noise.
+                    for index in judged.indices {
+                        let whole = federation.figures.first { $0.key == judged[index].figure }?.interval?.mean ?? 0
+                        if judged[index].baseline < Self.smallestJudgedShare * whole { judged[index].verdict = .notJudged }
+                    }
+                }
+                results += judged
             }
         }
-        return results.isEmpty ? nil : results
+        return matched ? results : nil
     }
 
-    private func judge(round: String, figure: FigureStatistics, reference: FigureStatistics,
+    /// The labels of the baseline's rounds that the current run does not have.
+    public static func missingRounds(baseline: [ComparableRound], current: [ComparableRound]) -> [String] {
+        baseline.map(\.label).filter { label in !current.contains { $0.label == label } }
+    }
+
+    private func compare(round: String, scope: String?, baseline: [FigureStatistics], current: [FigureStatistics]) -> [FigureComparison] {
+        baseline.compactMap { reference in
+            guard let before = reference.interval else { return nil }
+            guard let figure = current.first(where: { $0.key == reference.key }), let now = figure.interval else {
+                return FigureComparison(round: round, figure: reference.key, scope: scope, unit: reference.unit,
+                                        baseline: before.mean, current: .nan, relativeChange: nil, pValue: nil,
+                                        threshold: threshold(forKey: reference.key),
+                                        verdict: (FigureKey(rawValue: reference.key)?.polarity ?? reference.polarity) == .neutral
+                                            ? .notJudged : .notMeasured)
+            }
+            return judge(round: round, scope: scope, figure: figure, reference: reference, now: now, before: before)
+        }
+    }
+
+    private func judge(round: String, scope: String?, figure: FigureStatistics, reference: FigureStatistics,
                        now: ConfidenceInterval, before: ConfidenceInterval) -> FigureComparison {
         let threshold = threshold(forKey: figure.key)
         let change: Double? = before.mean == 0 ? nil : (now.mean - before.mean) / abs(before.mean)
         let welch = WelchTest(reference.values, figure.values)
+        // This build's catalog decides a figure's polarity; a file's word counts only for a
+        // figure the build does not know.
+        let polarity = FigureKey(rawValue: figure.key)?.polarity ?? figure.polarity
         var verdict: ComparisonVerdict
-        if figure.polarity == .neutral || change == nil {
+        if polarity == .neutral || change == nil {
             verdict = .notJudged
         } else if abs(change!) <= threshold {
             verdict = .unchanged
         } else if let welch, !welch.isSignificant(at: confidence) {
             verdict = .noise
         } else {
-            let worse = figure.polarity == .higherIsBetter ? change! < 0 : change! > 0
+            let worse = polarity == .higherIsBetter ? change! < 0 : change! > 0
             verdict = worse ? .regression : .improvement
         }
-        return FigureComparison(round: round, figure: figure.key, unit: figure.unit, baseline: before.mean, current: now.mean,
-                                relativeChange: change, pValue: welch?.pValue, threshold: threshold, verdict: verdict)
+        return FigureComparison(round: round, figure: figure.key, scope: scope, unit: figure.unit, baseline: before.mean,
+                                current: now.mean, relativeChange: change, pValue: welch?.pValue, threshold: threshold,
+                                verdict: verdict)
     }
 
-    /// The verdict of a whole comparison: any regression wins over improvements.
+    /// The verdict of a whole comparison: any regression wins; then a figure the current run did
+    /// not measure; then improvements.
     public static func outcome(_ results: [FigureComparison]) -> ComparisonOutcome {
         if results.contains(where: { $0.verdict == .regression }) { return .regression }
+        if results.contains(where: { $0.verdict == .notMeasured }) { return .notMeasured }
         if results.contains(where: { $0.verdict == .improvement }) { return .onlyImprovements }
         return .noRegression
     }
 
-    /// Parses `throughput=5%,p99=10%` (a bare number is a fraction: `0.05`); a figure is named by
-    /// its key in run.json or a short alias (`p99`, `tps`).
-    public static func parseThresholds(_ text: String) throws -> [RoundFigure: Double] {
-        var thresholds: [RoundFigure: Double] = [:]
+    /// Parses `throughput=5%,p99=10%,cpu=5%` (a bare number is a fraction: `0.05`); a figure is
+    /// named by its key in run.json or a short alias (`p99`, `tps`, `cpu`).
+    public static func parseThresholds(_ text: String) throws -> [FigureKey: Double] {
+        var thresholds: [FigureKey: Double] = [:]
         for part in text.split(separator: ",") {
             let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pieces.count == 2, !pieces[0].isEmpty else { throw ComparisonError.badThreshold(String(part)) }
@@ -134,7 +201,7 @@ public struct Comparison: Sendable {
             guard let number = Double(isPercent ? String(pieces[1].dropLast()) : pieces[1]), number >= 0, number.isFinite else {
                 throw ComparisonError.badThreshold(String(part))
             }
-            guard let figure = RoundFigure.aliases[pieces[0]] ?? RoundFigure(rawValue: pieces[0]) else {
+            guard let figure = FigureKey.aliases[pieces[0]] ?? FigureKey(rawValue: pieces[0]) else {
                 throw ComparisonError.unknownFigure(pieces[0])
             }
             thresholds[figure] = isPercent ? number / 100 : number
@@ -153,7 +220,7 @@ enum ComparisonError: Error, Hashable, CustomStringConvertible {
         switch self {
         case .badThreshold(let text): "bad threshold \"\(text)\": use key=5% or key=0.05, comma-separated"
         case .unknownFigure(let name):
-            "no figure is called \"\(name)\": use one of \((RoundFigure.aliases.keys.sorted() + RoundFigure.allCases.map(\.rawValue)).joined(separator: ", "))"
+            "no figure is called \"\(name)\": use one of \((FigureKey.aliases.keys.sorted() + FigureKey.allCases.map(\.rawValue)).joined(separator: ", "))"
         case .unreadable(let path, let reason): "\(path): \(reason)"
         }
     }
@@ -165,6 +232,8 @@ public enum ComparisonOutcome: Sendable, Hashable {
     case noRegression
     /// At least one figure got worse.
     case regression
+    /// No figure got worse, but the current run did not measure a figure the baseline did.
+    case notMeasured
     /// Some figures got better and none worse.
     case onlyImprovements
 }

@@ -5,6 +5,8 @@ import Statistics
 /// One node's resources over one round: the columns of the seed papers' Fabric tables.
 public struct NodeResourceFigures: Sendable, Hashable, Codable {
     public var node: String
+    /// CPU time used over the round, user plus system, in seconds.
+    public var cpuSeconds: Double
     /// CPU as a share of one core (100 = one core busy), mean over the round and highest between samples.
     public var cpuMeanPercent: Double
     public var cpuMaxPercent: Double
@@ -20,8 +22,28 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
     public var diskSource: String
     public var networkSource: String
 
+    /// A node's figures as given (a capacity probe's or a test's).
+    public init(node: String, cpuSeconds: Double, cpuMeanPercent: Double, cpuMaxPercent: Double, memoryMeanBytes: Double,
+                memoryMaxBytes: Double, networkInBytes: Double, networkOutBytes: Double, diskReadBytes: Double,
+                diskWrittenBytes: Double, memoryScope: MemoryScope, diskSource: DiskSource, networkSource: NetworkSource) {
+        self.node = node
+        self.cpuSeconds = cpuSeconds
+        self.cpuMeanPercent = cpuMeanPercent
+        self.cpuMaxPercent = cpuMaxPercent
+        self.memoryMeanBytes = memoryMeanBytes
+        self.memoryMaxBytes = memoryMaxBytes
+        self.networkInBytes = networkInBytes
+        self.networkOutBytes = networkOutBytes
+        self.diskReadBytes = diskReadBytes
+        self.diskWrittenBytes = diskWrittenBytes
+        self.memoryScope = memoryScope.rawValue
+        self.diskSource = diskSource.rawValue
+        self.networkSource = networkSource.rawValue
+    }
+
     public init(_ resources: NodeResources) {
         node = resources.node
+        cpuSeconds = resources.cpuSeconds
         cpuMeanPercent = resources.cpuMeanPercent
         cpuMaxPercent = resources.cpuMaxPercent
         memoryMeanBytes = resources.residentMeanBytes

@@ -11,6 +11,10 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
     /// pre-fault throughput, the first restarted node's time to catch up, and the latency
     /// distance to the same round without faults.
     case unavailability, crashToNextCommit, recovery, restartToCaughtUp, failureSensitivity
+    /// `maximum-rate` rounds only (elsewhere not measured): the highest throughput sustained over
+    /// a sample interval, and the offered rate at which latency left its bound (see
+    /// ``SaturationFigures``).
+    case saturationThroughput, latencyBoundRate
 
     /// The column header (Caliper's where Caliper has one), unit included.
     public var header: String {
@@ -37,13 +41,15 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .recovery: "Recovery to 90% Throughput (s)"
         case .restartToCaughtUp: "Restart to Caught Up (s)"
         case .failureSensitivity: "Failure Sensitivity, 1-Wasserstein (s)"
+        case .saturationThroughput: "Saturation Throughput (TPS)"
+        case .latencyBoundRate: "Rate at Latency Bound (TPS)"
         }
     }
 
     public var unit: String {
         switch self {
         case .succeeded, .failed: "tx"
-        case .sendRate, .throughput, .goodput: "tx/s"
+        case .sendRate, .throughput, .goodput, .saturationThroughput, .latencyBoundRate: "tx/s"
         case .schedulerLagP99: "ms"
         case .driverCPU: "%"
         default: "s"
@@ -53,8 +59,10 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
     /// Which direction of change is good; the comparison judges by it.
     public var polarity: FigurePolarity {
         switch self {
-        case .succeeded, .sendRate, .throughput, .goodput: .higherIsBetter
-        case .driverCPU: .neutral
+        case .succeeded, .sendRate, .throughput, .goodput, .saturationThroughput, .latencyBoundRate: .higherIsBetter
+        // The driver's own health is reported (and a round it limited is flagged), not judged:
+        // it describes the machine that drives, not the ledger under test.
+        case .driverCPU, .schedulerLagP99: .neutral
         default: .lowerIsBetter
         }
     }
@@ -85,21 +93,52 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
         case .recovery: (round.faults?.recoveries.first?.recoverySeconds) ?? .nan
         case .restartToCaughtUp: (round.faults?.restartToCaughtUpSeconds.first ?? nil) ?? .nan
         case .failureSensitivity: round.faults?.sensitivity?.wassersteinSeconds ?? .nan
+        case .saturationThroughput: round.saturation?.sustainedThroughput ?? .nan
+        case .latencyBoundRate: round.saturation?.latencyBoundRate ?? .nan
         }
     }
 
-    /// The relative change `vernier compare` tolerates by default: rates 5%, counts 1%, the rest 10%.
+    /// The relative change `vernier compare` tolerates by default: rates 5%, counts 1%, the rest
+    /// 10% (saturation, measured over a few seconds of a rising rate, 8%).
     public var defaultThreshold: Double {
         switch self {
         case .throughput, .sendRate, .goodput: 0.05
+        case .saturationThroughput, .latencyBoundRate: 0.08
         case .succeeded, .failed: 0.01
         default: 0.10
+        }
+    }
+
+    /// The fewest transactions a round needs for `vernier compare` to judge this figure: a
+    /// percentile needs ten transactions beyond it (p99: 1,000), else it is one or two extreme
+    /// samples and moves with the machine, not the ledger. nil: never judged (the minimum and
+    /// maximum are single samples).
+    public var transactionsToJudge: Int? {
+        switch self {
+        case .latencyMin, .latencyMax: nil
+        case .latencyP50, .intendedLatencyP50: 20
+        case .latencyP90: 100
+        case .latencyP99, .intendedLatencyP99: 1_000
+        case .latencyP999: 10_000
+        default: 0
+        }
+    }
+
+    /// Whether the figure measures latency (a `maximum-rate` round's latency is the queue the
+    /// controller builds on purpose, so `compare` leaves it to the saturation figures).
+    public var isLatency: Bool {
+        switch self {
+        case .latencyMax, .latencyMin, .latencyMean, .latencyP50, .latencyP90, .latencyP99, .latencyP999,
+             .intendedLatencyP50, .intendedLatencyP99:
+            true
+        default:
+            false
         }
     }
 
     /// Short names a `--threshold` option may use: `p99` means `latencyP99`, and so on.
     public static let aliases: [String: RoundFigure] = [
         "p50": .latencyP50, "p90": .latencyP90, "p99": .latencyP99, "p999": .latencyP999,
-        "latency": .latencyMean, "tps": .throughput,
+        "latency": .latencyMean, "tps": .throughput, "saturation": .saturationThroughput,
     ]
 }

@@ -58,6 +58,11 @@ public struct RoundFigures: Sendable, Hashable, Codable {
     public var finishedPerSecond: [Int]
     /// Availability and recovery, for a round with faults.
     public var faults: FaultFigures?
+    /// Where a `maximum-rate` round saturated the federation.
+    public var saturation: SaturationFigures?
+    /// Transactions the ledger carried to their end, warm-up included (committed valid or
+    /// invalid, or answered): what the per-transaction costs divide by.
+    public var processedByLedger: Int
 
     /// Computes the figures of a recording (its warm-up was left out as it ran).
     public init(recording: RoundRecording) {
@@ -80,6 +85,7 @@ public struct RoundFigures: Sendable, Hashable, Codable {
         latencyFromIntended = aggregate.fromIntended.summary
         latencyFromSent = aggregate.fromSent.summary
         finishedPerSecond = aggregate.finishedPerSecond
+        processedByLedger = aggregate.processedByLedger
 
         let lagP99 = recording.schedulerLag.seconds(atPercentile: 99) * 1e3
         let roundSeconds = seconds(recording.durationNanoseconds)

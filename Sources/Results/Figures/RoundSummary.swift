@@ -6,11 +6,19 @@ public struct RoundSummary: Sendable, Hashable, Codable {
     public var repetitions: Int
     /// One entry per `RoundFigure`, in catalog order (run.json's layout).
     public var figures: [FigureStatistics]
+    /// The federation's costs, then each node's (empty without a monitor).
+    public var costs: [CostSummary]
 
-    public init(label: String, repetitions: Int, figures: [FigureStatistics]) {
+    public init(label: String, repetitions: Int, figures: [FigureStatistics], costs: [CostSummary] = []) {
         self.label = label
         self.repetitions = repetitions
         self.figures = figures
+        self.costs = costs
+    }
+
+    /// The costs of `scope` (`federation` or a node's name), if measured.
+    public func costs(_ scope: String) -> CostSummary? {
+        costs.first { $0.scope == scope }
     }
 
     /// The values and interval of `figure`, if the summary has it.
@@ -32,7 +40,14 @@ public struct RoundSummary: Sendable, Hashable, Codable {
                 FigureStatistics(key: figure.rawValue, unit: figure.unit, polarity: figure.polarity,
                                  values: rounds.map(figure.value(of:)).filter(\.isFinite), confidence: confidence)
             }
-            return RoundSummary(label: first.rounds[index].label, repetitions: rounds.count, figures: figures)
+            let label = first.rounds[index].label
+            let costs = report.repetitions.map { repetition -> [RoundCost] in
+                guard repetition.rounds.indices.contains(index),
+                      let resources = repetition.resources.first(where: { $0.label == label }) else { return [] }
+                return RoundCost.costs(of: resources, transactions: repetition.rounds[index].processedByLedger)
+            }
+            return RoundSummary(label: label, repetitions: rounds.count, figures: figures,
+                                costs: CostSummary.summarise(costs, confidence: confidence))
         }
     }
 }

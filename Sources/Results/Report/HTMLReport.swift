@@ -14,6 +14,7 @@ public enum HTMLReport {
         body.append("<h2>Rounds</h2>")
         body.append("<p class=note>\(repetitions == 1 ? "One repetition: no intervals." : "Mean ± half-width of the \(level) interval (Student's t, \(repetitions) repetitions).") Latency from the time the transaction was sent (Caliper's), in seconds; p99 from intended includes queueing in the driver.</p>")
         body.append(roundsTable(report))
+        body.append(CostReport.html(report))
 
         let labels = report.rounds.map(\.label)
         body.append("<h2>Throughput and latency</h2><div class=charts>")

@@ -74,6 +74,7 @@ public enum ResultTable {
             }
             lines.append(contentsOf: TextTable.boxed(rows))
         }
+        lines += CostReport.terminalLines(report)
         return lines.joined(separator: "\n")
     }
 
