@@ -41,10 +41,11 @@ public enum CostFigure: String, CaseIterable, Sendable, Hashable, Codable {
     public var polarity: FigurePolarity { .lowerIsBetter }
 
     /// The relative change `vernier compare` tolerates by default, set above the run-to-run noise
-    /// measured on a 2-core VM (docs/ci.md): CPU 8%, traffic 3%, disk 5%, memory 15%.
+    /// of 11 same-build runs of Workloads/ci-regression.yaml on a 2-core VM (docs/ci.md): CPU 25%,
+    /// traffic 3%, disk 5%, memory 15%.
     public var defaultThreshold: Double {
         switch self {
-        case .cpuPerTransaction: 0.08
+        case .cpuPerTransaction: 0.25
         case .bytesReceivedPerTransaction, .bytesSentPerTransaction: 0.03
         case .diskWrittenPerTransaction: 0.05
         case .peakMemory: 0.15
