@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // vernier: a benchmark harness for ledgers, shaped for hospital federations.
 //
-// Modules depend one way, down to LedgerCore (docs/architecture.md draws the graph). Nothing
+// Modules depend one way, down to LedgerPrimitives (docs/architecture.md draws the graph). Nothing
 // above NodeProcess is needed to run a node.
 
 import PackageDescription
@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vernier", targets: ["vernier"]),
+        .library(name: "LedgerPrimitives", targets: ["LedgerPrimitives"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Consensus", targets: ["Consensus"]),
         .library(name: "Node", targets: ["Node"]),
@@ -42,32 +43,35 @@ let package = Package(
     targets: [
         // MARK: The ledger and its nodes
 
+        // The ledger's primitives, below every other module: the canonical codec, SHA-256 hashes, hexadecimal,
+        // signing accounts and signature verification, seeded generators and patient pseudonyms.
+        .target(name: "LedgerPrimitives", dependencies: [crypto], swiftSettings: strictSwift),
         // Pure, deterministic ledger rules: codec, signed transactions, blocks, world state, contracts,
         // endorsement policies and execute-order-validate's read-write sets and validation.
-        .target(name: "LedgerCore", dependencies: [crypto], swiftSettings: strictSwift),
+        .target(name: "LedgerCore", dependencies: ["LedgerPrimitives", crypto], swiftSettings: strictSwift),
         // Consensus as pure state machines: Raft (tick / step / propose / ready / advance) and proof-of-work.
-        .target(name: "Consensus", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
+        .target(name: "Consensus", dependencies: ["LedgerPrimitives", "LedgerCore"], swiftSettings: strictSwift),
         // Durable files: the checksummed record file, the block store and the Raft log store (fsync, recovery).
-        .target(name: "Storage", dependencies: ["LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        .target(name: "Storage", dependencies: ["LedgerPrimitives", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         // Moving frames between nodes: the Transport protocol, the in-process network, thread executors, counters.
-        .target(name: "Transport", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
+        .target(name: "Transport", dependencies: ["LedgerPrimitives"], swiftSettings: strictSwift),
         // Frames between processes: TCP over SwiftNIO, length-prefixed frames, members authenticated by signed challenge.
-        .target(name: "NetworkTransport", dependencies: ["Transport", "LedgerCore", logging] + nio, swiftSettings: strictSwift),
+        .target(name: "NetworkTransport", dependencies: ["LedgerPrimitives", "Transport", logging] + nio, swiftSettings: strictSwift),
         // The nodes' pure cores: Raft orderer, validating peer, block cutter and catch-up, proof-of-work miner and mempool.
         // Deterministic: time and randomness come in as arguments, so simulations step them.
-        .target(name: "NodeCore", dependencies: ["LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
+        .target(name: "NodeCore", dependencies: ["LedgerPrimitives", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
         // Running nodes: actor shells around the cores (orderer, peer, miner, store), node messages, the federation plan, the node host.
         .target(
-            name: "Node", dependencies: ["NodeCore", "LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
+            name: "Node", dependencies: ["LedgerPrimitives", "NodeCore", "LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
         ),
         // One node as its own OS process (`vernier node`): the node configuration file and the process's life.
         .target(
             name: "NodeProcess",
-            dependencies: ["Node", "NetworkTransport", "Transport", "LedgerCore", "Consensus", "CVernierSystem", crypto, logging],
+            dependencies: ["LedgerPrimitives", "Node", "NetworkTransport", "Transport", "LedgerCore", "Consensus", "CVernierSystem", crypto, logging],
             swiftSettings: strictSwift
         ),
         // The deterministic simulations: the real orderer, Raft and peer code (and proof-of-work) under one seed.
-        .target(name: "Simulation", dependencies: ["NodeCore", "Consensus", "LedgerCore", "Transport"], swiftSettings: strictSwift),
+        .target(name: "Simulation", dependencies: ["LedgerPrimitives", "NodeCore", "Consensus", "LedgerCore", "Transport"], swiftSettings: strictSwift),
         // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
         .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
 
@@ -97,11 +101,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
-        .target(name: "Load", dependencies: ["BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport"], swiftSettings: strictSwift),
+        .target(name: "Load", dependencies: ["LedgerPrimitives", "BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport"], swiftSettings: strictSwift),
         // Federations to measure: in-process and process deployments, the node launcher, the federation client.
         .target(
             name: "Federation",
             dependencies: [
+                "LedgerPrimitives",
                 "Load", "BenchmarkSpec", "Node", "NodeCore", "NodeProcess", "NetworkTransport", "Transport", "LedgerCore",
                 "Consensus", "Monitor", "CVernierSystem", logging,
             ],
@@ -116,7 +121,7 @@ let package = Package(
         // A run: rounds and repetitions on a federation, the ledger check, the results directory.
         .target(
             name: "Benchmark",
-            dependencies: ["Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "Statistics", "LedgerCore"],
+            dependencies: ["LedgerPrimitives", "Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "Statistics", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
@@ -128,7 +133,7 @@ let package = Package(
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
         .target(
             name: "Microbench",
-            dependencies: ["Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec"],
+            dependencies: ["LedgerPrimitives", "Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec"],
             swiftSettings: strictSwift
         ),
         // The command line: one thin file per subcommand.
@@ -144,7 +149,7 @@ let package = Package(
         // A short loopback throughput measurement of the TCP transport (`swift run -c release tcp-throughput`).
         .executableTarget(
             name: "tcp-throughput",
-            dependencies: ["NetworkTransport", "Transport", "LedgerCore", logging],
+            dependencies: ["LedgerPrimitives", "NetworkTransport", "Transport", logging],
             path: "Sources/TCPThroughput",
             swiftSettings: strictSwift
         ),
@@ -153,16 +158,16 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
         .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSwift),
-        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore"], swiftSettings: strictSwift),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerPrimitives", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "ConsensusTests", dependencies: ["LedgerPrimitives", "Consensus", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "StorageTests", dependencies: ["LedgerPrimitives", "Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "TransportTests", dependencies: ["LedgerPrimitives", "Transport", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(
             name: "NetworkTransportTests",
-            dependencies: ["NetworkTransport", "Transport", "LedgerCore", logging] + nio,
+            dependencies: ["LedgerPrimitives", "NetworkTransport", "Transport", "LedgerCore", logging] + nio,
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "NodeCore", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        .testTarget(name: "NodeTests", dependencies: ["LedgerPrimitives", "Node", "NodeCore", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "NodeCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
@@ -170,16 +175,17 @@ let package = Package(
             name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        .testTarget(name: "LoadTests", dependencies: ["LedgerPrimitives", "Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
+            dependencies: ["LedgerPrimitives", "Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics", "Load", "Monitor"], swiftSettings: strictSwift),
         .testTarget(
             name: "BenchmarkTests",
             dependencies: [
+                "LedgerPrimitives",
                 "Benchmark", "Results", "Federation", "BenchmarkSpec", "Load", "Statistics", "Node", "NodeCore", "LedgerCore",
                 "Consensus", "Transport", "Storage", "TestSupport",
             ],
@@ -187,12 +193,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CapacityTests",
-            dependencies: ["Capacity", "Benchmark", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
+            dependencies: ["LedgerPrimitives", "Capacity", "Benchmark", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Load", "Monitor", "Statistics", "LedgerCore", "SampleSpecs"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "VernierTests",
             dependencies: [
+                "LedgerPrimitives",
                 "vernier", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
                 "Consensus", "Transport", "NetworkTransport", logging,
             ],

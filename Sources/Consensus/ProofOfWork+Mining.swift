@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 
 extension ProofOfWork {
     /// What one bounded slice of nonce search found.

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 
 /// Proof-of-work rules as pure functions: targets, work, mining slices, retargeting and proofs.
 ///

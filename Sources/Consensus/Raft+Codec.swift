@@ -1,4 +1,4 @@
-public import LedgerCore
+public import LedgerPrimitives
 
 // Canonical encodings of Raft's durable and wire values: the Raft log on disk and the frames
 // between orderers. Every value has exactly one encoding; malformed bytes throw `CodecError`.

@@ -1,4 +1,4 @@
-public import LedgerCore
+public import LedgerPrimitives
 
 extension Raft {
     /// One Raft participant as a pure state machine.

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import Monitor
 public import Node
 public import Transport

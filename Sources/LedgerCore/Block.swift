@@ -1,4 +1,5 @@
 /// How a block was agreed on: the fields each consensus adds to the header.
+public import LedgerPrimitives
 public enum ConsensusSeal: Sendable, Hashable, CanonicalCodable {
     /// The genesis block; its configuration digest makes federations with other rules distinct.
     case genesis(configurationDigest: Hash256)

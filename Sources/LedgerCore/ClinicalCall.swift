@@ -3,6 +3,7 @@
 /// The signer of a transaction is the actor: the regulator registers doctors and pharmacies, a
 /// patient's controlling account grants and revokes, a doctor registers treatments and reads
 /// records, a pharmacy dispenses. No argument carries personal data: a patient is a pseudonym.
+public import LedgerPrimitives
 public enum ClinicalCall: Sendable, Hashable, CanonicalCodable {
     case registerDoctor(DoctorRegistration)
     case registerPharmacy(PharmacyRegistration)

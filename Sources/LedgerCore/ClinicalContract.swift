@@ -1,5 +1,6 @@
 /// The clinical contract of the seed papers: registration by a regulator, pseudonymous patients,
 /// time-windowed permissions, treatments, audited reads and once-only controlled dispensing.
+import LedgerPrimitives
 enum ClinicalContract {
     static func execute(
         _ call: ClinicalCall, in context: ExecutionContext, state: inout StateView

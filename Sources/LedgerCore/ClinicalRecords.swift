@@ -1,4 +1,5 @@
 /// Formats and limits the clinical contract enforces.
+public import LedgerPrimitives
 enum ClinicalRules {
     /// The longest free-text field (licence, hospital, specialty, dosage), in UTF-8 bytes.
     public static let maximumTextLength = 128

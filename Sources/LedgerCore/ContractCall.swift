@@ -1,4 +1,5 @@
 /// A call of a contract function with its arguments: what a transaction asks the ledger to do.
+public import LedgerPrimitives
 public enum ContractCall: Sendable, Hashable, CanonicalCodable {
     case simple(SimpleCall)
     case clinical(ClinicalCall)

@@ -1,4 +1,5 @@
 /// Why a contract refused a call; every refusal has its own stable numeric code.
+public import LedgerPrimitives
 public enum ContractError: UInt16, Error, Sendable, CaseIterable, CustomStringConvertible {
     // simple: 100...199
     case accountExists = 101

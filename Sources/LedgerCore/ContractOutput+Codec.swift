@@ -1,3 +1,4 @@
+public import LedgerPrimitives
 extension ContractOutput: CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
         switch self {

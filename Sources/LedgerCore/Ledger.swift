@@ -1,4 +1,5 @@
 /// What a contract sees of the transaction it executes.
+public import LedgerPrimitives
 struct ExecutionContext: Sendable {
     /// The signer, proven by the signature.
     public var sender: Address

@@ -8,6 +8,7 @@
 /// In execute-order-validate a transaction also carries its `execution`: the endorsed simulation
 /// result, signed again by the sender (Fabric's envelope). Its Merkle leaf is then the envelope
 /// digest, so a block commits to the read-write set it applies.
+public import LedgerPrimitives
 public struct Transaction: Sendable, Hashable, CanonicalCodable {
     /// The sender's compressed P-256 public key (33 bytes).
     public let senderKey: [UInt8]
@@ -116,4 +117,13 @@ public struct Transaction: Sendable, Hashable, CanonicalCodable {
     }
 
     private static let domainTag = Array("vernier-tx-v1".utf8)
+}
+
+extension SignatureVerifier {
+    /// True when the transaction's signature verifies against its sender key (the envelope's
+    /// signature, for an endorsed transaction).
+    public mutating func isValid(_ transaction: Transaction) -> Bool {
+        let (digest, signature) = transaction.signedDigest
+        return isValid(signature: signature, of: digest, publicKey: transaction.senderKey)
+    }
 }

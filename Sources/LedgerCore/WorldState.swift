@@ -1,4 +1,5 @@
 /// A key in the world state: a namespace byte and the bytes that name the entry.
+public import LedgerPrimitives
 public struct StateKey: Hashable, Sendable, Comparable {
     public let bytes: [UInt8]
 

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 import Synchronization
 
 /// One use of an account: the account, its index and the nonce this transaction carries.

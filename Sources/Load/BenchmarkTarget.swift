@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import Node
 
 /// What a round's transactions are sent to: a federation, or nothing at all.

@@ -4,6 +4,7 @@ import Node
 import Synchronization
 public import BenchmarkSpec
 public import LedgerCore
+public import LedgerPrimitives
 
 /// How one transaction of a round ended, as reports classify it.
 public enum RecordedOutcome: Sendable, Hashable, Codable {

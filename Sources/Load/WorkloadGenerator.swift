@@ -1,5 +1,6 @@
 import Foundation
 public import LedgerCore
+public import LedgerPrimitives
 import Node
 import Synchronization
 public import BenchmarkSpec

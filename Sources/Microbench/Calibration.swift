@@ -2,6 +2,7 @@ import Transport
 import Foundation
 import Synchronization
 import LedgerCore
+import LedgerPrimitives
 import Node
 import Consensus
 import Storage

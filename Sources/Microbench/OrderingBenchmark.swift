@@ -1,5 +1,6 @@
 import Foundation
 public import LedgerCore
+public import LedgerPrimitives
 import Node
 import Consensus
 import Transport

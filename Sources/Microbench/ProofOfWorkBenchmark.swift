@@ -1,6 +1,7 @@
 import Consensus
 import Foundation
 import LedgerCore
+import LedgerPrimitives
 import Node
 import Transport
 import BenchmarkSpec

@@ -1,5 +1,5 @@
 internal import struct Foundation.Date
-internal import LedgerCore
+internal import LedgerPrimitives
 internal import Logging
 internal import NIOCore
 internal import NIOPosix

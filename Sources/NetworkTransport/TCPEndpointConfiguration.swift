@@ -1,4 +1,4 @@
-public import LedgerCore
+public import LedgerPrimitives
 public import Logging
 public import Transport
 

@@ -1,4 +1,4 @@
-internal import LedgerCore
+internal import LedgerPrimitives
 internal import NIOCore
 internal import Transport
 

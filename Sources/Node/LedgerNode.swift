@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import Transport
 public import Storage
 /// What a run needs from any running node, whatever its consensus: to start and stop it, and to

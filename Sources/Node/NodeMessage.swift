@@ -1,5 +1,6 @@
 public import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 public import NodeCore
 /// Everything nodes and clients say to each other, as typed values with one canonical encoding.
 public enum NodeMessage: Sendable, Hashable, CanonicalCodable {

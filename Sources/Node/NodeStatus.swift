@@ -1,5 +1,6 @@
 public import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 public import Transport
 
 /// What a running node reports about itself when its driver asks: chain position, role, counters.

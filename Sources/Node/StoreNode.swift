@@ -1,5 +1,6 @@
 import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 public import Transport
 import Logging
 public import Storage

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import NodeCore
 /// How one submitted transaction ended.
 public enum TransactionOutcome: Sendable, Hashable {

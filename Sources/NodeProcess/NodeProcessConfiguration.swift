@@ -1,5 +1,6 @@
 import Crypto
 public import LedgerCore
+public import LedgerPrimitives
 public import Node
 public import NetworkTransport
 public import Transport

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerPrimitives
 import NodeCore
 
 /// Execute-order-validate in the federation simulation: clients that have proposals endorsed over

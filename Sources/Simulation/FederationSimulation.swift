@@ -1,6 +1,7 @@
 import Transport
 import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 public import NodeCore
 
 /// The shape and faults of one simulated run of a Raft federation.

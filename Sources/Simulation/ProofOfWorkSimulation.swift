@@ -1,6 +1,7 @@
 import Transport
 import Consensus
 import LedgerCore
+import LedgerPrimitives
 import NodeCore
 
 /// The shape and faults of one simulated run of a proof-of-work network.

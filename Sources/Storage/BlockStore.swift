@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 public import LedgerCore
+public import LedgerPrimitives
 
 /// Settings of a block store.
 public struct BlockStoreOptions: Sendable, Hashable {

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 public import Consensus
-import LedgerCore
+import LedgerPrimitives
 
 /// The durable Raft log of an orderer: every `Raft.Ready` persisted before its messages are sent.
 ///

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LedgerCore
+import LedgerPrimitives
 
 /// Settings of a record file.
 public struct RecordFileOptions: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import LedgerCore
+import LedgerPrimitives
 import Logging
 import NetworkTransport
 import Synchronization

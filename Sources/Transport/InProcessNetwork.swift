@@ -1,4 +1,4 @@
-internal import LedgerCore
+internal import LedgerPrimitives
 
 /// A simulated network inside one process: nodes exchange encoded frames with configurable latency,
 /// jitter, loss, partitions and disconnected (crashed) nodes.

@@ -1,4 +1,4 @@
-package import LedgerCore
+package import LedgerPrimitives
 
 /// How a one-way link between two nodes behaves: its delay, the spread of that delay, and its loss.
 public struct LinkSettings: Hashable, Sendable, Codable {

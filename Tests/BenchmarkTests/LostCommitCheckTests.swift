@@ -6,6 +6,7 @@ import TestSupport
 @testable import Consensus
 @testable import Federation
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Load
 @testable import Node
 @testable import NodeCore

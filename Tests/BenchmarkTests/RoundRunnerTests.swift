@@ -1,6 +1,7 @@
 @testable import Consensus
 import Foundation
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Node
 import Testing
 @testable import Transport

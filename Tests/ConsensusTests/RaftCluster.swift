@@ -1,4 +1,5 @@
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Consensus
 
 /// A deterministic in-memory cluster: nodes, their storage, a message queue and a fault model.

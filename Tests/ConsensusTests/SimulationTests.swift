@@ -1,4 +1,5 @@
 @testable import LedgerCore
+import LedgerPrimitives
 import Testing
 @testable import Consensus
 

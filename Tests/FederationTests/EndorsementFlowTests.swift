@@ -1,5 +1,6 @@
 import Foundation
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Node
 import Testing
 @testable import BenchmarkSpec

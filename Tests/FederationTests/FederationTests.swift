@@ -1,6 +1,7 @@
 @testable import Consensus
 import Foundation
 @testable import LedgerCore
+import LedgerPrimitives
 import Synchronization
 import Testing
 import TestSupport

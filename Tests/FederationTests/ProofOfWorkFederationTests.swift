@@ -1,6 +1,7 @@
 @testable import Consensus
 import Foundation
 @testable import LedgerCore
+import LedgerPrimitives
 import Testing
 import TestSupport
 @testable import Transport

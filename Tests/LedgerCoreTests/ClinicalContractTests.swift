@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// A federation with a registered doctor, pharmacy and two patients, at `start`.
 struct Clinic {

@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 @Suite("Canonical codec")
 struct CodecTests {

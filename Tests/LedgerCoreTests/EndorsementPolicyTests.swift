@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// Fabric's endorsement-policy language: reading it, writing it back, its bytes, and who satisfies it.
 @Suite struct EndorsementPolicyTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// A two-organisation execute-order-validate federation as values: four endorsing peers (two per
 /// organisation), each with its own ledger, and clients that endorse, sign and order by hand.

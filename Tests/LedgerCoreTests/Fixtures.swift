@@ -1,4 +1,5 @@
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// Sample values of every on-ledger type, shared by the codec tests.
 enum Fixtures {

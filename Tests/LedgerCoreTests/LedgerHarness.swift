@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// A ledger under test: a genesis whose regulator is a deterministic account, signing accounts,
 /// the nonce each account uses next, and blocks built one at a time on the head.

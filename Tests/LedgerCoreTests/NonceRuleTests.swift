@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// The nonce rule: every account's transactions apply in nonce order, each exactly once.
 @Suite struct NonceRuleTests {

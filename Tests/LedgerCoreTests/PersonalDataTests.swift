@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 /// Collects the labels of every stored field of a value, recursively: struct properties, enum
 /// cases and their associated values, tuple elements, optionals and array elements.

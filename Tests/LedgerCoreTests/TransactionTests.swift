@@ -1,5 +1,6 @@
 import Testing
 @testable import LedgerCore
+import LedgerPrimitives
 
 @Suite("Transactions and blocks")
 struct TransactionTests {

@@ -1,4 +1,5 @@
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Node
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 @testable import LedgerCore
+import LedgerPrimitives
 import Logging
 import NIOCore
 import NIOPosix

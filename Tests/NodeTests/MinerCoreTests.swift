@@ -1,5 +1,6 @@
 @testable import Consensus
 @testable import LedgerCore
+import LedgerPrimitives
 import Testing
 @testable import Node
 @testable import NodeCore

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import LedgerCore
+import LedgerPrimitives
 @testable import Consensus
 @testable import Storage
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LedgerCore
+import LedgerPrimitives
 import Logging
 @testable import NetworkTransport
 @testable import Node

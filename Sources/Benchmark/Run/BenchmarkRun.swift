@@ -3,6 +3,7 @@ import Monitor
 import Statistics
 import Transport
 import LedgerCore
+import LedgerPrimitives
 import Node
 
 public import BenchmarkSpec

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerPrimitives
 import Node
 import Transport
 import Federation

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import LedgerCore
+import LedgerPrimitives
 import Node
 import Transport
 public import BenchmarkSpec

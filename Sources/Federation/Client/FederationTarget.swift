@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import Load
 public import Node
 /// A federation, in-process or as processes: each account submits to one node and listens to another

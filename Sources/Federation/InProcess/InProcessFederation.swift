@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 public import Transport
 import Foundation
 public import Node

@@ -2,6 +2,7 @@
 ///
 /// Values read by `parse` or decoded from bytes hold at most 64 principals nested at most 16 deep;
 /// the recursive members below walk a value's own finite tree.
+public import LedgerPrimitives
 public indirect enum EndorsementPolicy: Sendable, Hashable, CanonicalCodable, CustomStringConvertible {
     /// A signature by any peer of the named organisation (Fabric's 'org.member' / 'org.peer').
     case member(organization: String)

@@ -1,4 +1,5 @@
 import Crypto
+public import LedgerPrimitives
 
 /// Execute-order-validate's rules as a ledger applies them: the policy, and each endorser's
 /// organisation and decoded key (decoded once, not per signature).

@@ -1,4 +1,5 @@
 /// Which transaction last wrote a key: Fabric's version, the block height and the position in it.
+public import LedgerPrimitives
 public struct StateVersion: Sendable, Hashable, Comparable, CanonicalCodable, CustomStringConvertible {
     public var height: UInt64
     public var transactionIndex: UInt32

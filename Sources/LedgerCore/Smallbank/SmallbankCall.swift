@@ -2,6 +2,7 @@
 /// with a checking and a savings balance.
 ///
 /// Balances are signed: payments and checks may overdraw checking, as in Caliper's chaincode.
+public import LedgerPrimitives
 public enum SmallbankCall: Sendable, Hashable, CanonicalCodable {
     /// Creates a customer with both balances (Caliper's `create_account`); fails if it exists.
     case createAccount(customer: String, name: String, checking: Int64, savings: Int64)

@@ -7,6 +7,7 @@
 /// the destination's checking. vernier refuses what Caliper's chaincode does silently: creating a
 /// customer that exists (Caliper overwrites it) and a payment or amalgamate of a customer with
 /// itself (Caliper's writes would collide).
+import LedgerPrimitives
 enum SmallbankContract {
     static func execute(
         _ call: SmallbankCall, in context: ExecutionContext, state: inout StateView

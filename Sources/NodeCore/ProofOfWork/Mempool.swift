@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 
 /// Bounds of a proof-of-work node's transaction pool.
 public struct MempoolOptions: Sendable, Hashable, Codable {

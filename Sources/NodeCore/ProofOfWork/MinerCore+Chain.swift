@@ -1,5 +1,6 @@
 import Consensus
 import LedgerCore
+import LedgerPrimitives
 
 extension MinerCore {
     // MARK: - Admission

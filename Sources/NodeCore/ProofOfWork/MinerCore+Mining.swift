@@ -1,5 +1,6 @@
 import Consensus
 import LedgerCore
+import LedgerPrimitives
 
 extension MinerCore {
     /// Hashes at most `maxAttempts` nonces of a block on the current tip.

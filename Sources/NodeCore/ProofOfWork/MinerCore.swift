@@ -1,5 +1,6 @@
 import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 
 /// A proof-of-work full node as a value: block tree, heaviest-chain choice, reorganisation,
 /// mempool, mining in bounded slices, gossip and finality. Pure: time, messages and hashing

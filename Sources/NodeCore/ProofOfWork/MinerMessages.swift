@@ -1,5 +1,6 @@
 public import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 
 /// A neighbour of a proof-of-work node on the gossip network, as its shell numbers them.
 public struct GossipPeer: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {

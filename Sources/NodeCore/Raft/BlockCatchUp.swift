@@ -1,5 +1,6 @@
 public import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 
 /// A request for blocks an orderer's store lacks, to be sent as `deliverRequest(fromHeight:)`.
 public struct BlockFetchRequest: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerPrimitives
 
 /// Fabric's batch limits: a block is cut at a count, at a preferred size, or after a timeout.
 public struct BatchOptions: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 
 /// An endorsing peer's answer to a proposal.
 public enum EndorsementAnswer: Sendable, Hashable, CanonicalCodable {

@@ -1,5 +1,6 @@
 public import Consensus
 public import LedgerCore
+public import LedgerPrimitives
 
 /// Settings of one orderer.
 public struct OrdererOptions: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerPrimitives
 
 /// The chain position an orderer stands at after applying every Raft entry through `raftIndex`.
 ///

@@ -1,4 +1,5 @@
 public import LedgerCore
+public import LedgerPrimitives
 
 /// What became of a block a peer received.
 public enum PeerBlockOutcome: Sendable, Hashable {

@@ -94,13 +94,6 @@ public struct SignatureVerifier: Sendable {
         self.capacity = capacity
     }
 
-    /// True when the transaction's signature verifies against its sender key (the envelope's
-    /// signature, for an endorsed transaction).
-    public mutating func isValid(_ transaction: Transaction) -> Bool {
-        let (digest, signature) = transaction.signedDigest
-        return isValid(signature: signature, of: digest, publicKey: transaction.senderKey)
-    }
-
     /// True when `signature` is a valid signature of `digest` by the compressed `publicKey`.
     public mutating func isValid(signature: [UInt8], of digest: Hash256, publicKey: [UInt8]) -> Bool {
         guard signature.count == SigningAccount.signatureLength,
