@@ -59,7 +59,7 @@ public struct MonitoredNode: Sendable {
 }
 
 /// Whose resident memory a sample reports.
-public enum MemoryScope: String, Hashable, Sendable {
+public enum MemoryScope: String, Hashable, Sendable, Codable {
     /// The node's own process.
     case process
     /// The process that all in-process nodes share (and the driver too): the same figure for each.
@@ -69,7 +69,7 @@ public enum MemoryScope: String, Hashable, Sendable {
 }
 
 /// Where a sample's disk figures came from.
-public enum DiskSource: String, Hashable, Sendable {
+public enum DiskSource: String, Hashable, Sendable, Codable {
     /// `/proc/<pid>/io` `read_bytes` / `write_bytes`: bytes the process moved from or to storage.
     case procIO
     /// The in-process node's store counters (``NodeCounters/diskRead`` and ``NodeCounters/diskWritten``).
@@ -79,7 +79,7 @@ public enum DiskSource: String, Hashable, Sendable {
 }
 
 /// Where a sample's network figures came from.
-public enum NetworkSource: String, Hashable, Sendable {
+public enum NetworkSource: String, Hashable, Sendable, Codable {
     /// The node's transport counters (``NodeCounters/bytesIn`` and ``NodeCounters/bytesOut``).
     case transportCounters
     /// The node reported no counters: the figures are 0.

@@ -49,6 +49,24 @@ struct ComparisonTests {
         #expect(Comparison.outcome(faster!) == .onlyImprovements)
     }
 
+    @Test func aFigureLeavingAZeroBaselineIsJudged() {
+        func failures(_ values: [Double]) -> ComparableRound {
+            ComparableRound(label: "transfer", figures: [
+                FigureStatistics(key: "failed", unit: "tx", polarity: .lowerIsBetter, values: values, confidence: 0.95),
+            ])
+        }
+        let comparison = Comparison()
+        let broken = comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([50, 48, 52, 49, 51])])
+        #expect(verdict(broken, "failed") == .regression)
+        #expect(broken!.first!.relativeChange == nil)
+        #expect(Comparison.outcome(broken!) == .regression)
+        let mended = comparison.compare(baseline: [failures([50, 48, 52, 49, 51])], current: [failures([0, 0, 0, 0, 0])])
+        #expect(verdict(mended, "failed") == .improvement)
+        #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0])], current: [failures([0, 0, 0])]), "failed") == .unchanged)
+        // One repetition in five failing one transaction is not a significant move off zero.
+        #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([1, 0, 0, 0, 0])]), "failed") == .noise)
+    }
+
     @Test func singleRunsAreJudgedByThresholdAlone() {
         let results = Comparison().compare(baseline: [Self.round(throughput: [1000])], current: [Self.round(throughput: [900])])
         #expect(verdict(results, "throughput") == .regression)

@@ -317,11 +317,8 @@ public struct BenchmarkRun: Sendable {
         case .recordRate(_, let controller):
             return saturation(of: controller, aggregate: aggregate)
         case .maximumRate(_, _, let sampleInterval, let includeFailed, let latencyBound):
-            let seconds = { (duration: Duration) in
-                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            }
-            return SaturationFigures.compute(seconds: aggregate.seconds, windowSeconds: Int(seconds(sampleInterval).rounded()),
-                                             latencyBoundSeconds: latencyBound.map(seconds), includeFailed: includeFailed)
+            return SaturationFigures.compute(seconds: aggregate.seconds, windowSeconds: Int(sampleInterval.inSeconds.rounded()),
+                                             latencyBoundSeconds: latencyBound?.inSeconds, includeFailed: includeFailed)
         default:
             return nil
         }

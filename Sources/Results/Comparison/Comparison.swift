@@ -50,7 +50,8 @@ public enum ComparisonVerdict: String, Sendable, Hashable, Codable {
     case unchanged
     /// Beyond the threshold, but not significant: noise.
     case noise
-    /// A figure without polarity, or with a zero baseline.
+    /// A figure without polarity, or one the comparison leaves alone (extremes, thin tails,
+    /// latency of pushed rounds, a node's small share of a cost).
     case notJudged
     /// The baseline measured it and the current run did not: the gate cannot judge it.
     case notMeasured
@@ -165,15 +166,19 @@ public struct Comparison: Sendable {
         // This build's catalog decides a figure's polarity; a file's word counts only for a
         // figure the build does not know.
         let polarity = FigureKey(rawValue: figure.key)?.polarity ?? figure.polarity
+        // A zero baseline has no relative change: any move off zero is beyond every threshold,
+        // so that 0 → 50 failures is judged, and only Welch's test can call it noise.
+        let difference = now.mean - before.mean
+        let beyondThreshold = change.map { abs($0) > threshold } ?? (difference != 0)
         var verdict: ComparisonVerdict
-        if polarity == .neutral || change == nil {
+        if polarity == .neutral {
             verdict = .notJudged
-        } else if abs(change!) <= threshold {
+        } else if !beyondThreshold {
             verdict = .unchanged
         } else if let welch, !welch.isSignificant(at: confidence) {
             verdict = .noise
         } else {
-            let worse = polarity == .higherIsBetter ? change! < 0 : change! > 0
+            let worse = polarity == .higherIsBetter ? difference < 0 : difference > 0
             verdict = worse ? .regression : .improvement
         }
         return FigureComparison(round: round, figure: figure.key, scope: scope, unit: figure.unit, baseline: before.mean,

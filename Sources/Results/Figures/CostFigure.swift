@@ -1,4 +1,4 @@
-import Monitor
+public import Monitor
 
 /// A figure of what one round cost a node, or the whole federation: a typed key with its column
 /// header, unit, polarity and the threshold `vernier compare` judges it by. Its raw value is the
@@ -85,8 +85,8 @@ public struct RoundCost: Sendable, Hashable, Codable {
     /// memory (the federation's figure is then the whole process's, driver included).
     public var peakMemoryBytes: Double?
     /// Where the traffic and disk figures came from; nil where nothing reported them.
-    public var networkSource: String?
-    public var diskSource: String?
+    public var networkSource: NetworkSource?
+    public var diskSource: DiskSource?
 
     /// Each node's cost in a round, then the federation's (their sums; for memory, the sum of
     /// the nodes' peaks, or the shared process's peak in process). The `process` row, the
@@ -97,11 +97,11 @@ public struct RoundCost: Sendable, Hashable, Codable {
         let perNode = nodes.map { node in
             RoundCost(scope: node.node, transactions: transactions, cpuSeconds: node.cpuSeconds,
                       bytesReceived: node.networkInBytes, bytesSent: node.networkOutBytes, diskWritten: node.diskWrittenBytes,
-                      peakMemoryBytes: node.memoryScope == MemoryScope.sharedProcess.rawValue ? nil : node.memoryMaxBytes,
-                      networkSource: node.networkSource == NetworkSource.unavailable.rawValue ? nil : node.networkSource,
-                      diskSource: node.diskSource == DiskSource.unavailable.rawValue ? nil : node.diskSource)
+                      peakMemoryBytes: node.memoryScope == .sharedProcess ? nil : node.memoryMaxBytes,
+                      networkSource: node.networkSource == .unavailable ? nil : node.networkSource,
+                      diskSource: node.diskSource == .unavailable ? nil : node.diskSource)
         }
-        let shared = nodes.contains { $0.memoryScope == MemoryScope.sharedProcess.rawValue }
+        let shared = nodes.contains { $0.memoryScope == .sharedProcess }
         let processPeak = resources.nodes.first { $0.node == processRow }?.memoryMaxBytes
         let federation = RoundCost(
             scope: federationScope, transactions: transactions, cpuSeconds: perNode.reduce(0) { $0 + $1.cpuSeconds },

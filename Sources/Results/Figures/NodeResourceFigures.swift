@@ -18,9 +18,9 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
     public var diskWrittenBytes: Double
     /// Where memory, disk and network figures came from: in-process nodes share one process's
     /// memory, and their disk figures are their stores' own counters.
-    public var memoryScope: String
-    public var diskSource: String
-    public var networkSource: String
+    public var memoryScope: MemoryScope
+    public var diskSource: DiskSource
+    public var networkSource: NetworkSource
 
     /// A node's figures as given (a capacity probe's or a test's).
     public init(node: String, cpuSeconds: Double, cpuMeanPercent: Double, cpuMaxPercent: Double, memoryMeanBytes: Double,
@@ -36,9 +36,9 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
         self.networkOutBytes = networkOutBytes
         self.diskReadBytes = diskReadBytes
         self.diskWrittenBytes = diskWrittenBytes
-        self.memoryScope = memoryScope.rawValue
-        self.diskSource = diskSource.rawValue
-        self.networkSource = networkSource.rawValue
+        self.memoryScope = memoryScope
+        self.diskSource = diskSource
+        self.networkSource = networkSource
     }
 
     public init(_ resources: NodeResources) {
@@ -52,9 +52,9 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
         networkOutBytes = Double(resources.networkOutBytes)
         diskReadBytes = Double(resources.diskReadBytes)
         diskWrittenBytes = Double(resources.diskWrittenBytes)
-        memoryScope = resources.memoryScope.rawValue
-        diskSource = resources.diskSource.rawValue
-        networkSource = resources.networkSource.rawValue
+        memoryScope = resources.memoryScope
+        diskSource = resources.diskSource
+        networkSource = resources.networkSource
     }
 }
 
@@ -104,7 +104,7 @@ extension ResultFiles {
                 for figure in NodeResourceFigure.allCases {
                     row += IntervalColumns.cells(ConfidenceInterval(samples: samples.map(figure.value(of:)), confidence: confidence))
                 }
-                row += [node.memoryScope, node.diskSource, node.networkSource]
+                row += [node.memoryScope.rawValue, node.diskSource.rawValue, node.networkSource.rawValue]
                 lines.append(CSV.line(row))
             }
         }

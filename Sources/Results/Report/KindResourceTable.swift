@@ -69,8 +69,8 @@ struct KindResourceTable: Sendable {
                 }
                 let sample = first[0].nodes.first { $0.node == node }
                 return Row(name: paperName(node, among: nodes), node: node, figures: figures,
-                           memoryScope: sample?.memoryScope ?? "", diskSource: sample?.diskSource ?? "",
-                           networkSource: sample?.networkSource ?? "")
+                           memoryScope: sample?.memoryScope.rawValue ?? "", diskSource: sample?.diskSource.rawValue ?? "",
+                           networkSource: sample?.networkSource.rawValue ?? "")
             }
             return KindResourceTable(kind: kind, rounds: labels[kind] ?? [], rows: rows)
         }
