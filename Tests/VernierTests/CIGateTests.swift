@@ -42,12 +42,14 @@ struct CIGateTests {
         #expect(gate.status == 2, "\(gate.standardOutput)\n\(gate.standardError)")
         #expect(gate.standardOutput.contains("### vernier compare: REGRESSION"))
         let regressions = gate.standardOutput.split(separator: "\n").filter { $0.hasSuffix("| regression |") }
-        // The federation's CPU per transaction grows in every ordered round, and so do its bytes.
+        // The second organisation's peer now executes and signs every transaction: its CPU per
+        // transaction grows by about 80% in every ordered round (the federation's by about 20%,
+        // under the 25% threshold that same-build noise sets), and the federation's bytes grow.
         for round in ["open", "transfer", "clinical"] {
-            #expect(regressions.contains { $0.contains("| \(round) | cpuPerTransaction [federation] (µs) |") },
+            #expect(regressions.contains { $0.contains("| \(round) | cpuPerTransaction [peer0.org2] (µs) |") },
                     "\(round): \(regressions.joined(separator: "\n"))")
+            #expect(regressions.contains { $0.contains("| \(round) | bytesSentPerTransaction [federation] (B) |") })
         }
-        #expect(regressions.contains { $0.contains("bytesSentPerTransaction [federation]") })
         let summary = try ValidateCommandTests.run(["compare", baseline, endorsedTwice])
         print(summary.standardOutput.split(separator: "\n").filter { $0.contains("regression") }.joined(separator: "\n"))
     }
