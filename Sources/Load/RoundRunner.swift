@@ -45,7 +45,8 @@ public struct RoundRecording: Sendable {
     public var label: String
     /// The figures' source: every transaction, counted as it finished.
     public var aggregate: RoundAggregate
-    /// Each transaction's life, for event logs: the first `RoundRunner.maximumKeptRecords` only.
+    /// Each transaction's life, in index order: the first `RoundRunner.keptRecords` only (none
+    /// unless the round asked for them: fault figures and record-rate read them).
     public var records: [TransactionRecord]
     /// More transactions finished than `records` kept.
     public var recordsTruncated: Bool
@@ -58,7 +59,7 @@ public struct RoundRecording: Sendable {
     /// The round was cut short (Ctrl-C).
     public var interrupted: Bool
     /// The ids of the transactions the round reported committed (valid or not), in finishing
-    /// order: the first `RoundRunner.maximumKeptRecords` only.
+    /// order, when the runner has no `AcknowledgedLog`: the first `RoundRunner.maximumKeptRecords` only.
     public var acknowledgedIds: [Hash256] = []
     /// More transactions were reported committed than `acknowledgedIds` kept.
     public var acknowledgedTruncated = false
@@ -80,12 +81,19 @@ public struct RoundRunner: Sendable {
     /// The most transactions released and not yet finished; beyond it the scheduler waits (a
     /// batch may pass it by less than its size).
     public static let maximumOutstanding = 65_536
-    /// How many transactions' records a round keeps for its event log (figures count them all).
+    /// The most transactions' records a round keeps in memory (figures count them all).
     public static let maximumKeptRecords = 1_000_000
+    /// How many transactions' records this runner's rounds keep (at most `maximumKeptRecords`):
+    /// 0 unless something reads them, so that a round's memory does not grow with its length.
+    public let keptRecords: Int
+    /// Where committed transactions' ids go; without one, the first `maximumKeptRecords` stay in
+    /// the recording.
+    public let acknowledgedLog: AcknowledgedLog?
 
     public init(target: any BenchmarkTarget, generator: WorkloadGenerator, accounts: AccountPool,
                 transactionTimeout: Duration = .seconds(30), foreignThreadIDs: Set<Int32> = [],
-                progress: (@Sendable (RoundProgress) -> Void)? = nil, assignedAccounts: Int? = nil) {
+                progress: (@Sendable (RoundProgress) -> Void)? = nil, assignedAccounts: Int? = nil,
+                keptRecords: Int = RoundRunner.maximumKeptRecords, acknowledgedLog: AcknowledgedLog? = nil) {
         precondition(assignedAccounts.map { (1...accounts.accounts.count).contains($0) } ?? true,
                      "a round's accounts must be among the pool's")
         self.target = target
@@ -95,6 +103,8 @@ public struct RoundRunner: Sendable {
         self.foreignThreadIDs = foreignThreadIDs
         self.progress = progress
         self.assignedAccounts = assignedAccounts
+        self.keptRecords = min(max(0, keptRecords), Self.maximumKeptRecords)
+        self.acknowledgedLog = acknowledgedLog
     }
 
     /// Runs the round; `onStart` is called with the round's start, the instant its times count from.
@@ -103,7 +113,7 @@ public struct RoundRunner: Sendable {
                     onStart: (@Sendable (ContinuousClock.Instant) -> Void)? = nil) async -> RoundRecording {
         var schedule = initial
         let clock = ContinuousClock()
-        let counters = RoundCounters(trim: trim)
+        let counters = RoundCounters(trim: trim, keptRecords: keptRecords, acknowledgedLog: acknowledgedLog)
         let (finishes, finishSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let cpuBefore = ThreadCPU.seconds(excluding: foreignThreadIDs)
         let start = clock.now
@@ -283,18 +293,22 @@ final class RoundCounters: Sendable {
     let failed = Atomic<Int>(0)
     private let kept: Mutex<(aggregate: RoundAggregate, records: [TransactionRecord], truncated: Bool)>
     private let acknowledgedIds = Mutex<(ids: [Hash256], truncated: Bool)>(([], false))
+    private let keptRecords: Int
+    private let acknowledgedLog: AcknowledgedLog?
 
-    init(trim: RoundLength?) {
+    init(trim: RoundLength?, keptRecords: Int, acknowledgedLog: AcknowledgedLog?) {
         kept = Mutex((RoundAggregate(trim: trim), [], false))
+        self.keptRecords = keptRecords
+        self.acknowledgedLog = acknowledgedLog
     }
 
     /// Counts a finished transaction and keeps its record while there is room.
     func record(_ record: TransactionRecord) {
         kept.withLock { kept in
             kept.aggregate.add(record)
-            if kept.records.count < RoundRunner.maximumKeptRecords {
+            if kept.records.count < keptRecords {
                 kept.records.append(record)
-            } else {
+            } else if keptRecords > 0 {
                 kept.truncated = true
             }
         }
@@ -302,6 +316,7 @@ final class RoundCounters: Sendable {
 
     /// Keeps the id of a transaction reported committed, while there is room.
     func acknowledge(_ id: Hash256) {
+        if let acknowledgedLog { return acknowledgedLog.append(id) }
         acknowledgedIds.withLock { kept in
             if kept.ids.count < RoundRunner.maximumKeptRecords { kept.ids.append(id) } else { kept.truncated = true }
         }

@@ -38,6 +38,20 @@ struct LostCommitCheckTests {
         #expect(broken.line.contains("could not check peer2: it did not answer the commit check"))
     }
 
+    @Test func checksOfConsecutiveChunksMergeIntoOne() {
+        let first = CommitCheck.evaluate(network: nil, acknowledged: ["aa", "bb"], truncated: false, counts: [
+            ("peer0", [1, 0], nil), ("peer1", [1, 1], nil), ("peer2", [1, 1], nil),
+        ])
+        let second = CommitCheck.evaluate(network: nil, acknowledged: ["cc", "dd", "ee"], truncated: false, counts: [
+            ("peer0", [0, 2, 1], nil), ("peer1", [1, 1, 1], nil), ("peer2", nil, nil),
+        ])
+        let merged = first.merging(second)
+        #expect(merged.acknowledged == 5 && merged.lost == 3 && !merged.passed)
+        #expect(merged.findings == [CommitCheckFinding(node: "peer0", missing: 2, repeated: 1, examples: ["bb", "cc", "dd"])])
+        // A node that failed one chunk is named as unchecked, not counted as checked.
+        #expect(merged.nodes == ["peer0", "peer1"] && merged.failures.map(\.name) == ["peer2"])
+    }
+
     /// A real in-process federation: the check passes, then a peer's block store loses its last
     /// committed block on disk behind the running peer's back, and the check names that peer.
     @Test func aPeerThatLostACommittedBlockFailsTheCheck() async throws {
@@ -53,14 +67,17 @@ struct LostCommitCheckTests {
         #expect(await federation.awaitLeader(timeout: .seconds(10)) != nil)
         let accounts = AccountPool(seed: 5, count: 10, window: 1)
         let context = WorkloadContext(seed: 5, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
+        let log = try AcknowledgedLog(path: directory.path + "/acknowledged.ids")
         let runner = RoundRunner(target: FederationTarget(federation: federation),
                                  generator: WorkloadGenerator(workload: .simpleOpen(SimpleArguments()), context: context),
-                                 accounts: accounts, transactionTimeout: .seconds(10))
+                                 accounts: accounts, transactionTimeout: .seconds(10), keptRecords: 0, acknowledgedLog: log)
         let recording = await runner.run(label: "open", length: .transactions(60), schedule: FixedRateSchedule(tps: 200))
-        #expect(recording.acknowledgedIds.count == 60)
+        // The ids went to the file, and the round kept no records.
+        #expect(recording.acknowledgedIds.isEmpty && recording.records.isEmpty && !recording.recordsTruncated)
+        #expect(log.count == 60)
         #expect(await federation.settle(timeout: .seconds(10)))
         let nodes = plan.nodeAddresses
-        let before = await CommitChecker.check(recording.acknowledgedIds, truncated: false, on: nodes, of: federation, network: nil)
+        let before = await CommitChecker.check(log, on: nodes, of: federation, network: nil)
         #expect(before.passed, "\(before.line)")
         #expect(before.nodes.count == 3)
 
@@ -69,7 +86,7 @@ struct LostCommitCheckTests {
         let (store, _) = try BlockStore.open(path: directory.path + "/" + victim.name + "/blocks", genesis: plan.genesis,
                                               options: BlockStoreOptions(fsync: true))
         try store.truncate(toHeight: store.head.height - 1)
-        let after = await CommitChecker.check(recording.acknowledgedIds, truncated: false, on: nodes, of: federation, network: nil)
+        let after = await CommitChecker.check(log, on: nodes, of: federation, network: nil)
         await federation.stop()
         #expect(!after.passed)
         let named = after.findings.map(\.node) + after.failures.map(\.name)

@@ -139,8 +139,10 @@ public struct BenchmarkRun: Sendable {
         var report = RepetitionReport(repetition: repetition, rounds: [], nodes: [], consistent: true)
         var states: [String: (states: [NodeChainState], processIds: [String: Int32])] = [:]
         let watch = NodeWatch(log: log)
-        // The ids of every transaction reported committed, by network, for the lost-commit check.
-        var acknowledged: [String: (ids: [Hash256], truncated: Bool)] = [:]
+        // The ids of every transaction reported committed, by network, for the lost-commit check:
+        // in files, so that the check covers a run of any length in the same memory.
+        var acknowledged: [String: AcknowledgedLog] = [:]
+        defer { for log in acknowledged.values { try? FileManager.default.removeItem(atPath: log.path) } }
         // Nodes planned faults crashed, by network; and each finished round's latency distribution
         // with what it ran, for the failure sensitivity of rounds with faults.
         var outages: [String: PlannedOutages] = [:]
@@ -163,6 +165,17 @@ public struct BenchmarkRun: Sendable {
                 environments[named.name] = environment
             }
             if let federation = environment.federation { watch.watch(federation, network: several ? named.name : nil) }
+            let acknowledgedLog: AcknowledgedLog
+            if let existing = acknowledged[named.name] {
+                acknowledgedLog = existing
+            } else {
+                do {
+                    acknowledgedLog = try AcknowledgedLog(path: dataDirectory + "/acknowledged-\(repetition)-\(named.name).ids")
+                } catch {
+                    throw RunError(description: "the lost-commit check cannot keep its ids: \(error)")
+                }
+                acknowledged[named.name] = acknowledgedLog
+            }
             let foreignThreads = environments.values.reduce(into: Set<Int32>()) { threads, environment in
                 threads.formUnion(environment.federation?.nodeThreadIDs ?? [])
             }
@@ -172,13 +185,11 @@ public struct BenchmarkRun: Sendable {
                 let networkOutages = environment.outages
                 outages[named.name] = networkOutages
                 let recording = try await runRound(round, in: environment, foreignThreads: foreignThreads, outages: networkOutages,
-                                                   earlier: finishedRounds, repetition: repetition,
+                                                   earlier: finishedRounds, repetition: repetition, acknowledged: acknowledgedLog,
                                                    into: &report, progress: progress, log: log)
                 finishedRounds.append((round, recording.aggregate.fromIntended))
                 // Preparation's commits were acknowledged too.
-                acknowledged[named.name, default: ([], false)].ids += environment.context.takePreparedIds()
-                acknowledged[named.name, default: ([], false)].ids += recording.acknowledgedIds
-                acknowledged[named.name, default: ([], false)].truncated = acknowledged[named.name]!.truncated || recording.acknowledgedTruncated
+                acknowledgedLog.append(contentsOf: environment.context.takePreparedIds())
                 let interrupted = recording.interrupted
                 watch.setRound(nil)
                 if interrupted { break segments }
@@ -191,9 +202,8 @@ public struct BenchmarkRun: Sendable {
                 let chainStates = await federation.chainStates().filter { down[$0.address] == nil }
                 plannedDown[named.name] = down
                 states[named.name] = (chainStates, await federation.nodeProcessIds())
-                let (ids, truncated) = acknowledged[named.name] ?? ([], false)
-                let check = await CommitChecker.check(ids, truncated: truncated, on: chainStates.map(\.address), of: federation,
-                                                    network: several ? named.name : nil)
+                let check = await CommitChecker.check(acknowledgedLog, on: chainStates.map(\.address), of: federation,
+                                                      network: several ? named.name : nil)
                 log(check.line.trimmingCharacters(in: .whitespaces))
                 report.commitChecks.append(check)
             }
@@ -232,6 +242,7 @@ public struct BenchmarkRun: Sendable {
     /// returns its recording.
     private func runRound(_ round: Round, in environment: BenchmarkEnvironment, foreignThreads: Set<Int32>,
                           outages: PlannedOutages, earlier: [(round: Round, latency: LatencyDistribution)], repetition: Int,
+                          acknowledged: AcknowledgedLog,
                           into report: inout RepetitionReport, progress: (@Sendable (RoundProgress) -> Void)?,
                           log: @escaping @Sendable (String) -> Void) async throws -> RoundRecording {
         let schedule: any RateSchedule
@@ -268,7 +279,9 @@ public struct BenchmarkRun: Sendable {
             prepared, length: round.length, trim: round.trim, schedule: schedule,
             transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreads, assignedAccounts: round.accounts,
             settleBeforeEndSample: round.faults.isEmpty,
-            progress: progress, onStart: onStart)
+            // Only fault figures and record-rate read transactions' records; other rounds keep none.
+            keptRecords: round.faults.isEmpty && recordPath == nil ? 0 : RoundRunner.maximumKeptRecords,
+            acknowledgedLog: acknowledged, progress: progress, onStart: onStart)
         if let injector {
             let roundSeconds = Double(measured.recording.durationNanoseconds) / 1e9
             let applied = await injector.finish(roundSeconds: roundSeconds)

@@ -47,12 +47,13 @@ extension BenchmarkEnvironment {
     package func measureRound(_ prepared: PreparedRound, length: RoundLength, trim: RoundLength?,
                               schedule: any RateSchedule, transactionTimeout: Duration, foreignThreadIDs: Set<Int32>,
                               assignedAccounts: Int? = nil, settleBeforeEndSample: Bool = false,
+                              keptRecords: Int = RoundRunner.maximumKeptRecords, acknowledgedLog: AcknowledgedLog? = nil,
                               progress: (@Sendable (RoundProgress) -> Void)?,
                               onStart: (@Sendable (ContinuousClock.Instant) -> Void)? = nil) async -> RoundMeasurement {
         let label = prepared.label
         let runner = RoundRunner(target: prepared.target, generator: prepared.generator, accounts: accounts,
                                  transactionTimeout: transactionTimeout, foreignThreadIDs: foreignThreadIDs, progress: progress,
-                                 assignedAccounts: assignedAccounts)
+                                 assignedAccounts: assignedAccounts, keptRecords: keptRecords, acknowledgedLog: acknowledgedLog)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let heightsBefore = await heights()
         let diskBefore = disk?.busyMilliseconds()

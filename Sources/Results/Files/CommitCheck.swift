@@ -56,6 +56,29 @@ public struct CommitCheck: Sendable, Hashable, Codable {
                            findings: findings, failures: failures)
     }
 
+    /// The check of two disjoint sets of acknowledged transactions (consecutive chunks of one
+    /// log) as one: counts add up, a node's findings merge, and a node that failed either part
+    /// is a failure, not a checked node.
+    public func merging(_ other: CommitCheck) -> CommitCheck {
+        var findings = self.findings
+        for finding in other.findings {
+            if let index = findings.firstIndex(where: { $0.node == finding.node }) {
+                findings[index].missing += finding.missing
+                findings[index].repeated += finding.repeated
+                findings[index].examples = Array((findings[index].examples + finding.examples).prefix(5))
+            } else {
+                findings.append(finding)
+            }
+        }
+        var failures = self.failures
+        for failure in other.failures where !failures.contains(where: { $0.name == failure.name }) { failures.append(failure) }
+        let failed = Set(failures.map(\.name))
+        var nodes = self.nodes.filter { !failed.contains($0) }
+        for node in other.nodes where !failed.contains(node) && !nodes.contains(node) { nodes.append(node) }
+        return CommitCheck(network: network, acknowledged: acknowledged + other.acknowledged, truncated: truncated || other.truncated,
+                           nodes: nodes, lost: lost + other.lost, findings: findings, failures: failures)
+    }
+
     /// One line for the terminal.
     public var line: String {
         let prefix = network.map { "\($0): " } ?? ""
