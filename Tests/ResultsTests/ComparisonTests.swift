@@ -53,9 +53,14 @@ struct ComparisonTests {
         func failures(_ values: [Double]) -> ComparableRound {
             ComparableRound(label: "transfer", figures: [
                 FigureStatistics(key: "failed", unit: "tx", polarity: .lowerIsBetter, values: values, confidence: 0.95),
+                FigureStatistics(key: "succeeded", unit: "tx", polarity: .higherIsBetter, values: [600, 600, 600, 600, 600],
+                                 confidence: 0.95),
             ])
         }
         let comparison = Comparison()
+        // From none, failures count against the round's transactions (600 here): 4 are within 5%.
+        let few = comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([4, 3, 5, 4, 4])])
+        #expect(verdict(few, "failed") == .unchanged)
         let broken = comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([50, 48, 52, 49, 51])])
         #expect(verdict(broken, "failed") == .regression)
         #expect(broken!.first!.relativeChange == nil)
@@ -63,8 +68,17 @@ struct ComparisonTests {
         let mended = comparison.compare(baseline: [failures([50, 48, 52, 49, 51])], current: [failures([0, 0, 0, 0, 0])])
         #expect(verdict(mended, "failed") == .improvement)
         #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0])], current: [failures([0, 0, 0])]), "failed") == .unchanged)
-        // One repetition in five failing one transaction is not a significant move off zero.
-        #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([1, 0, 0, 0, 0])]), "failed") == .noise)
+        // 30 failures in one repetition of five: beyond 5% of 600 on average? No (6): unchanged;
+        // 40 in one repetition: beyond, but not a significant move off zero.
+        #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([30, 0, 0, 0, 0])]), "failed") == .unchanged)
+        #expect(verdict(comparison.compare(baseline: [failures([0, 0, 0, 0, 0])], current: [failures([200, 0, 0, 0, 0])]), "failed") == .noise)
+    }
+
+    @Test func aLatencyThatMovedByLessThanAMillisecondIsUnchanged() {
+        // A query answered in 0.2 ms that now takes 0.3 ms: +50%, significant, and machine noise.
+        let query = Comparison().compare(baseline: [Self.round(throughput: [100, 100, 100], p99: [0.00020, 0.00021, 0.00019])],
+                                         current: [Self.round(throughput: [100, 100, 100], p99: [0.00030, 0.00031, 0.00029])])
+        #expect(verdict(query, "latencyP99") == .unchanged)
     }
 
     @Test func singleRunsAreJudgedByThresholdAlone() {

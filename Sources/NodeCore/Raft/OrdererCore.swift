@@ -21,7 +21,7 @@ public struct OrdererOptions: Sendable, Hashable, Codable {
 
     public init(batch: BatchOptions = BatchOptions(), tickMilliseconds: UInt64 = 100,
                 raft: Raft.Options = Raft.Options(maxUncommittedEntries: 256), maxPendingTransactions: Int = 50_000,
-                compactionRetainedEntries: Int = 512, compactionIntervalEntries: Int = 256,
+                compactionRetainedEntries: Int = 128, compactionIntervalEntries: Int = 128,
                 maxHeldBlocks: Int = 1_024, fetchRetryMilliseconds: UInt64 = 1_000) {
         precondition(tickMilliseconds >= 1 && maxPendingTransactions >= 1, "orderer bounds must be positive")
         precondition(compactionRetainedEntries >= 0 && compactionIntervalEntries >= 1,

@@ -86,6 +86,10 @@ public struct Comparison: Sendable {
     public var thresholds: [FigureKey: Double]
     /// A node's cost below this share of the federation's same cost is not judged on its own.
     public static let smallestJudgedShare = 0.05
+    /// A latency that moved by less than this, in seconds, is unchanged whatever its relative
+    /// change: a query answered in 0.2 ms moves by 20–35% with the machine's load alone, and its
+    /// cost shows in CPU per transaction.
+    public static let smallestJudgedLatencySeconds = 0.001
     /// The threshold of a figure this build does not know (from a newer run.json).
     public var defaultThreshold: Double
     public var confidence: Double
@@ -118,7 +122,17 @@ public struct Comparison: Sendable {
             for index in figures.indices {
                 guard let figure = RoundFigure(rawValue: figures[index].figure) else { continue }
                 let tooFew = figure.transactionsToJudge.map { transactions < Double($0) } ?? true
-                if tooFew || (pushed && figure.isLatency) { figures[index].verdict = .notJudged }
+                if tooFew || (pushed && figure.isLatency) {
+                    figures[index].verdict = .notJudged
+                } else if figure.isLatency, figures[index].verdict != .notMeasured,
+                          abs(figures[index].current - figures[index].baseline) < Self.smallestJudgedLatencySeconds {
+                    figures[index].verdict = .unchanged
+                } else if figure == .failed, figures[index].baseline == 0, transactions > 0,
+                          figures[index].current <= figures[index].threshold * transactions {
+                    // From no failures, a count is measured against the round's transactions:
+                    // 4 MVCC conflicts in 600 are within 5%, 50 are not.
+                    figures[index].verdict = .unchanged
+                }
             }
             results += figures
             let federation = base.costs.first { $0.scope == RoundCost.federationScope }

@@ -100,13 +100,14 @@ public enum RoundFigure: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The relative change `vernier compare` tolerates by default, set above the run-to-run noise of
     /// 11 same-build runs of Workloads/ci-regression.yaml on a 2-core VM (docs/ci.md): rates 5%,
-    /// successes 1%, failures 5%, saturation 10%, latencies 20%, the rest 10%.
+    /// successes 3%, failures 5%, saturation 10%, latencies 20%, the rest 10%.
     public var defaultThreshold: Double {
         switch self {
         case .throughput, .sendRate, .goodput: 0.05
         case .saturationThroughput, .latencyBoundRate: 0.10
         case _ where isLatency: 0.20
-        case .succeeded: 0.01
+        // Successes under contention (MVCC conflicts) moved by 0.6% on a quiet machine and 1.6% on a busy one.
+        case .succeeded: 0.03
         // Failures under contention (MVCC conflicts) vary by a few in a hundred from run to run.
         case .failed: 0.05
         default: 0.10
