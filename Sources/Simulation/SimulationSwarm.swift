@@ -59,9 +59,12 @@ struct SimulationSwarm {
         weights[.crash] = max(weights[.crash]!, 1)
         weights[.partition] = max(weights[.partition]!, 1)
         faultWeights = weights
+        // Rates stay within 0.8...1.25, a ratio below 2: election timeouts are drawn from [T, 2T),
+        // and a node whose clock runs twice as fast (without pre-vote) holds off every election
+        // of the others for ever, a liveness limit of Raft rather than a bug (seen at 1.5 vs 0.6).
         let skewed = options.clockSkew && Bool.random(using: &generator)
         clockRatesPermille = (0..<orderers).map { _ in
-            skewed ? Int.random(in: 600...1_500, using: &generator) : 1_000
+            skewed ? Int.random(in: 800...1_250, using: &generator) : 1_000
         }
     }
 }
