@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import Simulation
+
+@Suite("Federation simulation: wider faults and their coverage")
+struct SimulationCoverageTests {
+    /// Seeds whose coverage is summed: enough for every fault kind and the key states (about 5 s in
+    /// a debug build).
+    static let seeds: Range<UInt64> = 0..<30
+
+    /// The states that tell a correct Raft from the classic wrong ones; each is reached within `seeds`.
+    static let keyStates: [SimulationCoverage.Item] = [
+        .leaderChangeWithOlderTermEntriesOnMinority, .olderTermEntriesCommittedThroughNewerEntry,
+        .newLeaderCrashedBeforeSendingNoop, .uncommittedEntriesTruncated, .staleTermMessageDelivered,
+        .crossTermReorderingDelivered, .leaderSteppedDownOnHigherTerm, .restartFromSnapshot, .snapshotInstalled,
+        .smallAppendBatches, .withoutPreVote, .withoutCheckQuorum, .peerCatchUpThenApply, .redeliveredBlockIgnored,
+    ]
+
+    @Test("a run of 30 seeds injects every fault kind and reaches the key states")
+    func everyFaultKindAndKeyStateIsReached() async throws {
+        var coverage = SimulationCoverage(runs: 0)
+        for seed in Self.seeds {
+            await Task.yield()
+            coverage.add(try FederationSimulation.run(seed: seed).get().coverage)
+        }
+        #expect(coverage.runs == Self.seeds.count)
+        for item in SimulationCoverage.Item.allCases where item.isFault {
+            #expect(coverage.count(item) > 0, "fault \(item) never injected in \(Self.seeds.count) seeds")
+        }
+        for item in Self.keyStates {
+            #expect(coverage.count(item) > 0, "state \(item) never reached in \(Self.seeds.count) seeds")
+        }
+    }
+
+    @Test("without crashes, partitions, delay bursts and clock skew no fault is injected")
+    func faultKindsFollowTheOptions() throws {
+        var options = SimulationOptions()
+        options.crashes = false
+        options.partitions = false
+        options.delayBursts = false
+        options.clockSkew = false
+        for seed in UInt64(0)..<4 {
+            let report = try FederationSimulation.run(seed: seed, options: options).get()
+            for item in SimulationCoverage.Item.allCases where item.isFault {
+                #expect(report.coverage.count(item) == 0, "seed \(seed) injected \(item)")
+            }
+            #expect(report.crashes == 0 && report.partitions == 0)
+        }
+    }
+
+    @Test("only delay bursts still reorder messages across terms")
+    func delayBurstsAloneReorderAcrossTerms() throws {
+        var options = SimulationOptions()
+        options.crashes = false
+        options.partitions = false
+        options.clockSkew = false
+        var reordered = 0, bursts = 0
+        for seed in UInt64(0)..<6 {
+            let coverage = try FederationSimulation.run(seed: seed, options: options).get().coverage
+            bursts += coverage.count(.delayBurst)
+            reordered += coverage.count(.crossTermReorderingDelivered) + coverage.count(.staleTermMessageDelivered)
+        }
+        #expect(bursts > 0)
+        #expect(reordered > 0)
+    }
+
+    @Test("without swarm every seed runs the default Raft settings with crashes and partitions only")
+    func withoutSwarmTheDefaultsRun() throws {
+        var options = SimulationOptions()
+        options.swarm = false
+        for seed in UInt64(0)..<4 {
+            let coverage = try FederationSimulation.run(seed: seed, options: options).get().coverage
+            for item: SimulationCoverage.Item in [.smallAppendBatches, .withoutPreVote, .withoutCheckQuorum, .skewedClock,
+                                                   .leaderIsolation, .crashBetweenPersistAndSend, .leaderChurn,
+                                                   .delayBurst, .clockStall] {
+                #expect(coverage.count(item) == 0, "seed \(seed) without swarm reached \(item)")
+            }
+        }
+    }
+
+    @Test func coverageAddsRunsAndCountsSeedsReaching() throws {
+        var first = SimulationCoverage()
+        first.record(.crash, times: 3)
+        first.record(.leaderChurn)
+        var second = SimulationCoverage()
+        second.record(.crash)
+        second.record(.delayBurst, times: 0)
+        var total = SimulationCoverage(runs: 0)
+        total.add(first)
+        total.add(second)
+        #expect(total.runs == 2)
+        #expect(total.count(.crash) == 4)
+        #expect(total.runsReaching(.crash) == 2)
+        #expect(total.runsReaching(.leaderChurn) == 1)
+        #expect(total.count(.delayBurst) == 0 && total.runsReaching(.delayBurst) == 0)
+        #expect(total.unreached.contains(.delayBurst))
+        #expect(total.lines.count == SimulationCoverage.Item.allCases.count + 2)
+        #expect(total.lines.contains { $0.contains("4  in 2 of 2 seeds  crash:") })
+
+        let json = try JSONEncoder().encode(total)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"leaderChurn\":1"))
+        #expect(try JSONDecoder().decode(SimulationCoverage.self, from: json) == total)
+    }
+}
