@@ -100,20 +100,21 @@ extension Simulator {
                 let low = max(logs[a].firstIndex, logs[b].firstIndex)
                 let high = min(logs[a].lastIndex, logs[b].lastIndex)
                 guard low <= high else { continue }
-                var matched = false
+                // The highest index where both hold an entry of the same term, once found.
+                var matched: (index: UInt64, term: UInt64)?
                 for index in stride(from: high, through: low, by: -1) {
                     let first = logs[a].entry(at: index)!, second = logs[b].entry(at: index)!
-                    if matched {
+                    if let matched {
                         guard first == second else {
-                            throw fail("log matching", "orderer\(a) and orderer\(b) agree on an entry of term \(first.term) "
-                                       + "after index \(index) but differ at \(index)")
+                            throw fail("log matching", "orderer\(a) and orderer\(b) both hold index \(matched.index) of term "
+                                       + "\(matched.term) but differ at index \(index) (terms \(first.term) and \(second.term))")
                         }
                     } else if first.term == second.term {
                         guard first == second else {
                             throw fail("log matching", "orderer\(a) and orderer\(b) hold different entries of term "
                                        + "\(first.term) at index \(index)")
                         }
-                        matched = true
+                        matched = (index, first.term)
                     }
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Consensus
 @testable import Simulation
 
 @Suite("Federation simulation: wider faults and their coverage")
@@ -101,5 +102,40 @@ struct SimulationCoverageTests {
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.contains("\"leaderChurn\":1"))
         #expect(try JSONDecoder().decode(SimulationCoverage.self, from: json) == total)
+    }
+}
+
+@Suite("Federation simulation: the Raft checkers")
+struct RaftCheckerTests {
+    /// The checkers do not take Raft's word: a forged committed entry, or a persisted log that
+    /// differs below an entry both logs share, is caught.
+    @Test func theCheckersCatchForgedStates() throws {
+        let simulator = Simulator(seed: 5, options: SimulationOptions())
+        _ = try simulator.run()
+        try simulator.checkLogMatching()
+        try simulator.checkElectableOrderersHoldCommitted()
+
+        // Every orderer holds the real entry at the highest committed index and could win an
+        // election, so a record of another entry there breaks leader completeness.
+        let index = simulator.highestCommittedIndex
+        let real = try #require(simulator.committedEntries[index])
+        simulator.committedEntries[index] = Raft.Entry(term: real.term + 1, index: index, kind: .noop)
+        let completeness = #expect(throws: SimulationFailure.self) {
+            try simulator.checkElectableOrderersHoldCommitted()
+        }
+        #expect(completeness?.invariant == "leader completeness")
+        simulator.committedEntries[index] = real
+
+        // orderer1 down, its persisted log changed at the lowest index both logs hold.
+        simulator.orderers[1].core = nil
+        let other = simulator.checkedLog(0), mine = simulator.checkedLog(1)
+        let low = max(other.firstIndex, mine.firstIndex)
+        try #require(low < min(other.lastIndex, mine.lastIndex), "the logs share too little to forge")
+        let position = try #require(simulator.orderers[1].storage.entries.firstIndex { $0.index == low })
+        let original = simulator.orderers[1].storage.entries[position]
+        simulator.orderers[1].storage.entries[position] = Raft.Entry(term: original.term, index: low,
+                                                                     kind: .normal(payload: [0xFF]))
+        let matching = #expect(throws: SimulationFailure.self) { try simulator.checkLogMatching() }
+        #expect(matching?.invariant == "log matching")
     }
 }
