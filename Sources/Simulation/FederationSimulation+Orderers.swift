@@ -4,6 +4,7 @@ import LedgerPrimitives
 import NodeCore
 
 extension Simulator {
+    /// Starts (or restarts) orderer `index` from what it persisted, on its own clock.
     func startOrderer(_ index: Int) {
         let node = orderers[index]
         let head = node.chain.last!
@@ -19,6 +20,7 @@ extension Simulator {
     }
 
     /// Runs the orderer's ready loop: mirror compaction, persist, send, store and deliver, advance.
+    /// An armed crash strikes after persisting and before sending; the checkers run after each step.
     func drainOrderer(_ index: Int) throws {
         var rounds = 0
         while let core = orderers[index].core, core.hasReady {

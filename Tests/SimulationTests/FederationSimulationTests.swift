@@ -65,7 +65,6 @@ struct FederationSimulationTests {
         #expect(snapshots >= seedsWithSnapshots)
         #expect(fetched > 0)
         #expect(drops > 0)
-        let options = SimulationOptions()
         // Retained + interval, plus what is appended but not yet applied or stays while fetching.
         #expect(longestLog <= options.compactionRetainedEntries + options.compactionIntervalEntries + 64)
     }
