@@ -15,8 +15,17 @@ public struct SimulationOptions: Sendable, Hashable {
     public var settleLimitMilliseconds: UInt64 = 30_000
     /// Mean time between injected faults.
     public var meanFaultIntervalMilliseconds: UInt64 = 1_200
+    /// Crashes: of random nodes, of orderers between persisting and sending, of new leaders.
     public var crashes = true
+    /// Partitions: random splits, and leaders cut off with a minority.
     public var partitions = true
+    /// Windows in which Raft messages are held back long enough to arrive after newer terms.
+    public var delayBursts = true
+    /// Orderer clocks at their own rates (in swarm runs) and clock stalls.
+    public var clockSkew = true
+    /// Draws each seed's Raft settings (entries per append, pre-vote, check-quorum), fault mix and
+    /// clock rates from the seed; off, every seed runs the defaults with crashes and partitions only.
+    public var swarm = true
     public var minimumDelayMilliseconds: UInt64 = 1
     public var maximumDelayMilliseconds: UInt64 = 25
     public var lossProbability = 0.03
@@ -111,6 +120,8 @@ public struct SimulationReport: Sendable, Hashable {
     public var endorsementTimeouts = 0
     /// Execute-order-validate: envelopes resent unchanged after a client's timeout.
     public var envelopeResends = 0
+    /// The faults injected and the interesting states reached.
+    public var coverage = SimulationCoverage()
 }
 
 /// A broken invariant, with the seed that replays it.
@@ -130,11 +141,17 @@ public struct SimulationFailure: Error, Sendable, Hashable, CustomStringConverti
 ///
 /// One seed drives every choice: message delays, loss, duplication and reordering, partitions,
 /// crashes (a crashed node keeps only what it persisted) and restarts, and the clients' timing.
-/// Invariants are checked as the run goes and at its end: at most one leader per term; orderers'
-/// committed Raft logs match; a block, once formed at a height, never changes; every peer's chain
-/// and state digest agree height by height; every transaction a client saw committed is in the
-/// chain exactly once as valid; and once healed, the federation commits new transactions and
-/// every node converges. Orderers compact their Raft logs, so one that lags installs a snapshot
+/// With `swarm`, the seed also draws the Raft settings, the fault mix and the orderers' clock
+/// rates, and the faults include leaders cut off with a minority, crashes between persisting and
+/// sending, leader churn that leaves older-term entries on a minority, delay bursts that reorder
+/// messages across terms, and clock stalls (`SimulationCoverage` counts what a run reached).
+/// Invariants are checked as the run goes and at its end: at most one leader per term; a leader
+/// steps down on a higher term; Raft logs match; no two orderers commit different entries at an
+/// index; every orderer that could win an election holds every committed entry (leader
+/// completeness); a block, once formed at a height, never changes; each peer applies each block
+/// once, in height order, and peers' chains and state digests agree height by height; every
+/// transaction a client saw committed is in the chain exactly once as valid; and once healed, the
+/// federation commits new transactions and every node converges. Orderers compact their Raft logs, so one that lags installs a snapshot
 /// and fetches the blocks it lacks from the others; at the end every orderer's block store is
 /// contiguous and identical.
 ///
@@ -154,59 +171,6 @@ public enum FederationSimulation {
         } catch {
             return .failure(SimulationFailure(seed: seed, invariant: "unexpected error", detail: "\(error)"))
         }
-    }
-}
-
-/// The presigned transactions of the simulated clients: signing is the same for every seed, so it
-/// is done once and its verdicts are checked once.
-///
-/// Order-execute clients each open accounts of their own and transfer from them. With
-/// `sharedAccounts` (execute-order-validate), every client transfers among the same few accounts,
-/// every eighth proposal trying to open one of them, so endorsed reads often go stale.
-final class SimulationTransactionPool: Sendable {
-    let genesis: GenesisConfiguration
-    /// The clients' keys: an execute-order-validate client signs its envelopes with its own.
-    let accounts: [SigningAccount]
-    let transactions: [[Transaction]]
-    let verdicts: [Hash256: Bool]
-
-    init(accounts: Int, nonces: Int, sharedAccounts: Int? = nil) {
-        let regulator = SigningAccount.deterministic(seed: 0x5EED, index: 0)
-        genesis = GenesisConfiguration(chainId: "simulation", regulator: regulator.address)
-        var pool: [[Transaction]] = []
-        var keys: [SigningAccount] = []
-        var verdicts: [Hash256: Bool] = [:]
-        for index in 0..<accounts {
-            let account = SigningAccount.deterministic(seed: 0x5EED, index: UInt64(index + 1))
-            keys.append(account)
-            var row: [Transaction] = []
-            for nonce in 0..<nonces {
-                let call = sharedAccounts.map { Self.contendedCall(account: index, nonce: nonce, shared: max($0, 1)) }
-                    ?? Self.ownCall(account: index, nonce: nonce, accounts: accounts)
-                let transaction = Transaction(signedBy: account, nonce: UInt64(nonce), call: call)
-                verdicts[transaction.id] = transaction.hasValidSignature
-                row.append(transaction)
-            }
-            pool.append(row)
-        }
-        transactions = pool
-        self.accounts = keys
-        self.verdicts = verdicts
-    }
-
-    /// Order-execute's workload: open an account, then transfer from it to another client's first.
-    static func ownCall(account index: Int, nonce: Int, accounts: Int) -> ContractCall {
-        nonce % 2 == 0
-            ? .simple(.open(account: "a\(index)-\(nonce)", money: 10))
-            : .simple(.transfer(from: "a\(index)-\(nonce - 1)", to: "a\((index + 1) % accounts)-0", amount: 1))
-    }
-
-    /// Execute-order-validate's contended workload: transfers between neighbouring shared accounts
-    /// "s0"..., and now and then an attempt to open one (refused once it exists).
-    static func contendedCall(account index: Int, nonce: Int, shared: Int) -> ContractCall {
-        if nonce % 8 == 0 { return .simple(.open(account: "s\((index + nonce / 8) % shared)", money: 1_000)) }
-        let from = (index + nonce) % shared
-        return .simple(.transfer(from: "s\(from)", to: "s\((from + 1) % shared)", amount: 1))
     }
 }
 
@@ -263,6 +227,10 @@ final class Simulator {
         var orderer: Int
         var lastRequestMilliseconds: UInt64 = 0
         var lastAnswerMilliseconds: UInt64 = 0
+        /// The height of the last block this peer applied, as seen by the simulator.
+        var appliedHeight: UInt64 = 0
+        /// Whether the peer found a gap and has not applied a block since.
+        var sawGap = false
     }
 
     struct Client {
@@ -332,12 +300,35 @@ final class Simulator {
     var formedBlockHashes: [UInt64: Hash256] = [:]
     var peerStateAtHeight: [UInt64: (block: Hash256, digest: Hash256, codes: [ValidationCode])] = [:]
     var acknowledged: Set<Hash256> = []
+    /// Every entry some orderer durably committed, by index.
+    var committedEntries: [UInt64: Raft.Entry] = [:]
+    var highestCommittedIndex: UInt64 = 0
+    /// Per orderer, the commit index its recorded entries reach.
+    var recordedCommitIndex: [UInt64] = []
+    /// The highest term of a Raft message delivered on each link (sender, receiver).
+    var highestTermOnLink: [Int: UInt64] = [:]
+
+    // Swarm and wider faults.
+    let swarm: SimulationSwarm
+    var clocks: [OrdererClock] = []
+    var coverage = SimulationCoverage()
+    /// Orderers that crash at their next Ready with messages, after persisting it.
+    var crashBeforeSendArmed: Set<Int> = []
+    /// New leaders still to crash after persisting their first Ready, before sending it.
+    var newLeadersToCrashBeforeSend = 0
+    var delayBurstUntilMilliseconds: UInt64 = 0
 
     init(seed: UInt64, options: SimulationOptions) {
         self.seed = seed
         self.options = options
         pool = Self.sharedPool(options)
         random = SeededGenerator(seed: seed)
+        if options.swarm {
+            var swarmGenerator = SeededGenerator(seed: seed).derived(0x5357_4152_4D)
+            swarm = SimulationSwarm(orderers: options.orderers, options: options, generator: &swarmGenerator)
+        } else {
+            swarm = SimulationSwarm(orderers: options.orderers, options: options)
+        }
         if options.flow == .executeOrderValidate {
             let accounts = (0..<min(max(options.peers, 0), EndorsementConfiguration.maximumEndorsers)).map {
                 SigningAccount.deterministic(seed: Self.endorserKeySeed, index: UInt64($0))
@@ -410,7 +401,9 @@ final class Simulator {
         OrdererOptions(
             batch: options.batch, tickMilliseconds: options.tickMilliseconds,
             raft: Raft.Options(electionTimeoutTicks: options.electionTimeoutTicks, heartbeatIntervalTicks: 1,
-                               maxUncommittedEntries: 64),
+                               preVote: swarm.preVote, checkQuorum: swarm.checkQuorum,
+                               maxEntriesPerAppend: swarm.maxEntriesPerAppend,
+                               maxInflightAppends: swarm.maxInflightAppends, maxUncommittedEntries: 64),
             maxPendingTransactions: 10_000, compactionRetainedEntries: options.compactionRetainedEntries,
             compactionIntervalEntries: options.compactionIntervalEntries, maxHeldBlocks: options.maxHeldBlocks,
             fetchRetryMilliseconds: options.fetchRetryMilliseconds)
@@ -447,6 +440,9 @@ final class Simulator {
                           orderer: $0 % options.orderers)
         }
         clients = Array(repeating: Client(), count: options.accounts)
+        clocks = swarm.clockRatesPermille.map { OrdererClock(ratePermille: $0) }
+        recordedCommitIndex = Array(repeating: 0, count: options.orderers)
+        recordSwarmCoverage()
         for index in orderers.indices { startOrderer(index) }
         queue.schedule(.tick, at: options.tickMilliseconds)
         queue.schedule(.fault, at: nextFaultDelay())
@@ -474,7 +470,8 @@ final class Simulator {
             duplicateTxIds: finalCodeCounts["duplicateTxId", default: 0],
             endorsementPolicyFailures: finalCodeCounts["endorsementPolicyFailure", default: 0],
             endorsementMismatches: endorsementMismatchCount, endorsementRefusals: endorsementRefusalCount,
-            endorsementTimeouts: endorsementTimeoutCount, envelopeResends: envelopeResendCount)
+            endorsementTimeouts: endorsementTimeoutCount, envelopeResends: envelopeResendCount,
+            coverage: coverage)
     }
 
     func handle(_ event: Event) throws {
@@ -493,451 +490,19 @@ final class Simulator {
         case .heal:
             partitionOf = [:]
         case .endFaults:
-            faultsActive = false
-            partitionOf = [:]
-            for index in orderers.indices where orderers[index].core == nil { try restart(.orderer(index)) }
-            for index in peers.indices where peers[index].core == nil { try restart(.peer(index)) }
-            healedAtMilliseconds = now
+            try endFaults()
         }
     }
 
     func tick() throws {
-        for index in orderers.indices where orderers[index].core != nil {
-            orderers[index].core!.advanceClock(to: now)
+        for index in clocks.indices { clocks[index].advance(byMilliseconds: options.tickMilliseconds) }
+        for index in orderers.indices where orderers[index].core != nil && now >= clocks[index].stalledUntilMilliseconds {
+            orderers[index].core!.advanceClock(to: clocks[index].localMilliseconds)
             try drainOrderer(index)
             pushBlocks(from: index)
         }
+        try checkLogMatching()
         for index in peers.indices where peers[index].core != nil { pollDeliver(peer: index) }
         for index in clients.indices { driveClient(index) }
-    }
-
-    // MARK: - Orderers
-
-    func startOrderer(_ index: Int) {
-        let node = orderers[index]
-        let head = node.chain.last!
-        let generator = SeededGenerator(seed: seed).derived(UInt64(index) << 32 | node.incarnation)
-        orderers[index].core = OrdererCore(
-            id: voters[index], voters: voters, options: ordererOptions, generator: generator,
-            storage: node.storage, head: head.header, headHash: head.hash, nowMilliseconds: now)
-        if orderers[index].core!.catchUp.missingHeights != nil { restartsBehindSnapshotCount += 1 }
-    }
-
-    /// Runs the orderer's ready loop: mirror compaction, persist, send, store and deliver, advance.
-    func drainOrderer(_ index: Int) throws {
-        var rounds = 0
-        while let core = orderers[index].core, core.hasReady {
-            rounds += 1
-            guard rounds < 10_000 else { throw fail("bounded ready loop", "orderer\(index) never runs out of work") }
-            var mutableCore = core
-            let dropsBefore = core.catchUp.heldDropCount
-            let ready = mutableCore.ready()
-            heldBlockDropCount += mutableCore.catchUp.heldDropCount - dropsBefore
-            if let compaction = ready.compaction {
-                orderers[index].storage.compact(to: compaction)
-                compactionCount += 1
-            }
-            if let raftReady = ready.raft {
-                if raftReady.snapshotToPersist != nil { snapshotInstallCount += 1 }
-                orderers[index].storage.persist(raftReady)
-                for envelope in raftReady.messages {
-                    send(.raft(envelope), from: .orderer(index), to: .orderer(Int(envelope.to.rawValue) - 1))
-                }
-            }
-            for (leader, transaction) in ready.forwards {
-                send(.forward(transaction), from: .orderer(index), to: .orderer(Int(leader.rawValue) - 1))
-            }
-            if let fetch = ready.fetch {
-                send(.deliverRequest(fromHeight: fetch.fromHeight), from: .orderer(index),
-                     to: .orderer(Int(fetch.orderer.rawValue) - 1))
-            }
-            for block in ready.blocks {
-                try recordFormed(block, by: index)
-                orderers[index].chain.append(block)
-            }
-            maximumRaftLogEntries = max(maximumRaftLogEntries, orderers[index].storage.entries.count)
-            mutableCore.advance(ready)
-            orderers[index].core = mutableCore
-            try checkLeader(mutableCore)
-        }
-    }
-
-    /// Checks a block an orderer stores (formed or fetched) against its chain and every earlier one.
-    func recordFormed(_ block: Block, by index: Int) throws {
-        let height = block.header.height
-        guard height == UInt64(orderers[index].chain.count) else {
-            throw fail("contiguous chain", "orderer\(index) stores block \(height) on a chain of \(orderers[index].chain.count)")
-        }
-        let parent = orderers[index].chain[Int(height) - 1]
-        do {
-            try block.verifyLink(to: parent.header, previousHash: parent.hash)
-        } catch {
-            throw fail("contiguous chain", "orderer\(index) stores block \(height) not linking to its parent: \(error)")
-        }
-        if let known = formedBlockHashes[height], known != block.hash {
-            throw fail("committed blocks never change", "orderer\(index) formed block \(height) as \(block.hash.short), earlier \(known.short)")
-        }
-        formedBlockHashes[height] = block.hash
-    }
-
-    func checkLeader(_ core: OrdererCore) throws {
-        guard core.raft.role == .leader else { return }
-        let term = core.raft.term
-        if let known = leaderOfTerm[term], known != core.id {
-            throw fail("one leader per term", "term \(term) has leaders \(known) and \(core.id)")
-        }
-        leaderOfTerm[term] = core.id
-    }
-
-    func pushBlocks(from index: Int) {
-        for (peer, next) in orderers[index].subscribers.sorted(by: { $0.key < $1.key }) {
-            let chain = orderers[index].chain
-            guard next < UInt64(chain.count) else { continue }
-            let end = min(chain.count, Int(next) + Self.maximumBlocksPerMessage)
-            send(.blocks(Array(chain[Int(next)..<end])), from: .orderer(index), to: .peer(peer))
-            orderers[index].subscribers[peer] = UInt64(end)
-        }
-    }
-
-    // MARK: - Peers and clients
-
-    func pollDeliver(peer index: Int) {
-        var node = peers[index]
-        if now - node.lastAnswerMilliseconds > Self.deliverFailoverMilliseconds {
-            // The orderer has not answered for a while: try the next one, and give it time.
-            node.orderer = (node.orderer + 1) % options.orderers
-            node.lastAnswerMilliseconds = now
-        }
-        if now - node.lastRequestMilliseconds >= Self.deliverPollMilliseconds {
-            node.lastRequestMilliseconds = now
-            send(.deliverRequest(fromHeight: node.core!.nextHeight), from: .peer(index), to: .orderer(node.orderer))
-        }
-        peers[index] = node
-    }
-
-    func receiveBlocks(_ blocks: [Block], peer index: Int, from orderer: Int) throws {
-        if orderer == peers[index].orderer { peers[index].lastAnswerMilliseconds = now }
-        var events: [CommitEvent] = []
-        for block in blocks {
-            guard var core = peers[index].core else { return }
-            let outcome = core.receive(block, signatureVerdicts: signatureVerdicts(block))
-            peers[index].core = core
-            switch outcome {
-            case .committed(let codes):
-                peers[index].chain.append(block)
-                try recordPeerState(core, block: block, codes: codes, peer: index)
-                events += PeerCore.events(of: block, codes: codes)
-            case .alreadyCommitted:
-                let height = Int(block.header.height)
-                if peers[index].chain[height].hash != block.hash {
-                    throw fail("peers agree", "peer\(index) was delivered a different block \(height)")
-                }
-            case .gap(let next):
-                send(.deliverRequest(fromHeight: next), from: .peer(index), to: .orderer(orderer))
-                if !events.isEmpty { send(.commits(events), from: .peer(index), to: .client) }
-                return
-            case .refused(let error):
-                throw fail("delivered blocks extend the chain", "peer\(index) refused block \(block.header.height): \(error)")
-            }
-        }
-        if !events.isEmpty { send(.commits(events), from: .peer(index), to: .client) }
-    }
-
-    func recordPeerState(_ core: PeerCore, block: Block, codes: [ValidationCode], peer index: Int) throws {
-        let height = block.header.height
-        let state = (block: block.hash, digest: core.ledger.state.digest, codes: codes)
-        if let known = peerStateAtHeight[height] {
-            guard known.block == state.block, known.digest == state.digest else {
-                throw fail("peers agree", "peer\(index) at height \(height) has block \(state.block.short) digest \(state.digest.short), another peer \(known.block.short) \(known.digest.short)")
-            }
-            guard known.codes == codes else {
-                throw fail("peers agree", "peer\(index) gives block \(height) the codes \(codes), another peer \(known.codes)")
-            }
-        } else {
-            peerStateAtHeight[height] = state
-        }
-        if let formed = formedBlockHashes[height], formed != block.hash {
-            throw fail("peers follow the orderers", "peer\(index) committed block \(height) that no orderer formed")
-        }
-    }
-
-    func driveClient(_ index: Int) {
-        if options.flow == .executeOrderValidate { return driveEndorsingClient(index) }
-        var client = clients[index]
-        defer { clients[index] = client }
-        if let inFlight = client.inFlight {
-            guard now - inFlight.sentMilliseconds >= options.clientTimeoutMilliseconds else { return }
-            // Timed out: resynchronise the nonce from the listening peer (a query) and resend.
-            client.inFlight = nil
-            if let core = peers[index % options.peers].core {
-                client.nonce = core.ledger.nextNonce(of: pool.transactions[index][0].sender)
-            }
-        }
-        guard faultsActive || client.committedAfterHeal == 0 else { return }
-        guard client.nonce < options.clientNonceLimit else { return }
-        // Submit now and then, not on every tick, so batches vary in size.
-        guard Int.random(in: 0..<4, using: &random) == 0 else { return }
-        let transaction = pool.transactions[index][Int(client.nonce)]
-        client.inFlight = (transaction.id, now)
-        send(.submit(transaction), from: .client, to: .orderer(Int.random(in: 0..<options.orderers, using: &random)))
-    }
-
-    func receiveCommits(_ events: [CommitEvent], from peer: Int) {
-        for event in events {
-            for index in clients.indices where index % options.peers == peer {
-                guard let inFlight = clients[index].inFlight, inFlight.id == event.transaction else { continue }
-                clients[index].inFlight = nil
-                if options.flow == .executeOrderValidate {
-                    resolveEnvelope(client: index, event: event)
-                    continue
-                }
-                switch event.code {
-                case .valid:
-                    acknowledged.insert(event.transaction)
-                    clients[index].nonce += 1
-                    if healedAtMilliseconds != nil { clients[index].committedAfterHeal += 1 }
-                case .contractError:
-                    clients[index].nonce += 1
-                    if healedAtMilliseconds != nil { clients[index].committedAfterHeal += 1 }
-                case .staleNonce(let expected), .futureNonce(let expected):
-                    clients[index].nonce = expected
-                case .badSignature, .mvccReadConflict, .endorsementPolicyFailure, .duplicateTxId:
-                    break
-                }
-            }
-        }
-    }
-
-    // MARK: - Network and faults
-
-    func send(_ message: Message, from: Address, to: Address) {
-        guard isUp(from) else { return }
-        if Double.random(in: 0..<1, using: &random) < options.lossProbability { return }
-        let copies = Double.random(in: 0..<1, using: &random) < options.duplicationProbability ? 2 : 1
-        for _ in 0..<copies {
-            let delay = UInt64.random(in: options.minimumDelayMilliseconds...options.maximumDelayMilliseconds, using: &random)
-            queue.schedule(.deliver(from: from, to: to, message: message), at: now + delay)
-        }
-    }
-
-    func isUp(_ address: Address) -> Bool {
-        switch address {
-        case .orderer(let index): orderers[index].core != nil
-        case .peer(let index): peers[index].core != nil
-        case .client: true
-        }
-    }
-
-    func connected(_ a: Address, _ b: Address) -> Bool {
-        (partitionOf[a] ?? 0) == (partitionOf[b] ?? 0) || a == .client || b == .client
-    }
-
-    func deliver(_ message: Message, from: Address, to: Address) throws {
-        guard isUp(to), connected(from, to) else { return }
-        switch (message, to) {
-        case (.raft(let envelope), .orderer(let index)):
-            orderers[index].core!.step(envelope)
-            try drainOrderer(index)
-            pushBlocks(from: index)
-        case (.forward(let transaction), .orderer(let index)):
-            orderers[index].core!.receiveForward(transaction, size: transaction.canonicalBytes.count)
-            try drainOrderer(index)
-        case (.submit(let transaction), .orderer(let index)):
-            _ = orderers[index].core!.submit(transaction, size: transaction.canonicalBytes.count)
-            try drainOrderer(index)
-        case (.deliverRequest(let height), .orderer(let index)):
-            if case .orderer = from {
-                // Another orderer filling its store: one answer from the stored chain, no subscription.
-                let chain = orderers[index].chain
-                let start = min(Int(max(height, 1)), chain.count)
-                let end = min(chain.count, start + Self.maximumBlocksPerMessage)
-                send(.blocks(Array(chain[start..<end])), from: to, to: from)
-                return
-            }
-            guard case .peer(let peer) = from else { return }
-            orderers[index].subscribers[peer] = height
-            let chain = orderers[index].chain
-            let start = min(Int(height), chain.count)
-            let end = min(chain.count, start + Self.maximumBlocksPerMessage)
-            // Always answer, even with nothing, so the peer knows this orderer is alive.
-            send(.blocks(Array(chain[start..<end])), from: to, to: from)
-            orderers[index].subscribers[peer] = UInt64(end)
-        case (.blocks(let blocks), .orderer(let index)):
-            guard case .orderer = from else { return }
-            let before = orderers[index].chain.count
-            orderers[index].core!.receiveBlocks(blocks)
-            try drainOrderer(index)
-            fetchedBlockCount += orderers[index].chain.count - before
-            pushBlocks(from: index)
-        case (.blocks(let blocks), .peer(let index)):
-            guard case .orderer(let orderer) = from else { return }
-            try receiveBlocks(blocks, peer: index, from: orderer)
-        case (.commits(let events), .client):
-            guard case .peer(let peer) = from else { return }
-            receiveCommits(events, from: peer)
-        case (.endorse(let client, let requestId, let proposal, let timestamp), .peer(let index)):
-            let answer = peers[index].core!.endorse(proposal, timestampMilliseconds: timestamp)
-            send(.endorsement(client: client, requestId: requestId, answer: answer), from: to, to: .client)
-        case (.endorsement(let client, let requestId, let answer), .client):
-            guard case .peer = from else { return }
-            receiveEndorsement(answer, requestId: requestId, client: client)
-        default:
-            throw fail("well-addressed messages", "\(message) sent to \(to)")
-        }
-    }
-
-    func nextFaultDelay() -> UInt64 {
-        UInt64.random(in: options.meanFaultIntervalMilliseconds / 2...options.meanFaultIntervalMilliseconds * 3 / 2, using: &random)
-    }
-
-    func injectFault() {
-        var choices: [Int] = []
-        if options.crashes { choices.append(0) }
-        if options.partitions { choices.append(1) }
-        guard let choice = choices.randomElement(using: &random) else { return }
-        if choice == 0 {
-            let nodes: [Address] = orderers.indices.map { .orderer($0) } + peers.indices.map { .peer($0) }
-            let up = nodes.filter(isUp)
-            guard let victim = up.randomElement(using: &random) else { return }
-            crash(victim)
-            queue.schedule(.restart(victim), at: now + UInt64.random(in: 300...3_000, using: &random))
-        } else {
-            let nodes: [Address] = orderers.indices.map { .orderer($0) } + peers.indices.map { .peer($0) }
-            partitionOf = [:]
-            for node in nodes { partitionOf[node] = Int.random(in: 0..<2, using: &random) }
-            partitionCount += 1
-            queue.schedule(.heal, at: now + UInt64.random(in: 500...4_000, using: &random))
-        }
-    }
-
-    /// A crash keeps only what was persisted: the Raft storage and the stored chain.
-    func crash(_ address: Address) {
-        crashCount += 1
-        switch address {
-        case .orderer(let index):
-            orderers[index].core = nil
-            orderers[index].subscribers = [:]
-        case .peer(let index):
-            peers[index].core = nil
-        case .client:
-            break
-        }
-    }
-
-    func restart(_ address: Address) throws {
-        guard !isUp(address) else { return }
-        switch address {
-        case .orderer(let index):
-            orderers[index].incarnation += 1
-            startOrderer(index)
-            try drainOrderer(index)
-        case .peer(let index):
-            // Rebuild the state from the stored chain, as a restarted peer does from its block store.
-            var core = PeerCore(genesis: genesis, endorser: endorserIdentity(ofPeer: index))
-            for block in peers[index].chain.dropFirst() {
-                guard case .committed = core.receive(block, signatureVerdicts: signatureVerdicts(block)) else {
-                    throw fail("restart rebuilds state", "peer\(index) could not replay block \(block.header.height)")
-                }
-            }
-            peers[index].core = core
-            peers[index].lastAnswerMilliseconds = now
-        case .client:
-            break
-        }
-    }
-
-    // MARK: - The end
-
-    func isSettled() -> Bool {
-        guard clients.allSatisfy({ $0.committedAfterHeal > 0 || $0.nonce >= options.clientNonceLimit }) else { return false }
-        let height = UInt64(formedBlockHashes.count)
-        let orderersDone = orderers.allSatisfy { $0.core != nil && UInt64($0.chain.count - 1) == height }
-        let peersDone = peers.allSatisfy { $0.core?.ledger.height == height }
-        let idle = orderers.allSatisfy { ($0.core?.pendingCount ?? 0) == 0 }
-        return orderersDone && peersDone && idle
-    }
-
-    func settleReport() -> String {
-        let orderersText = orderers.enumerated().map { "orderer\($0.offset) height \($0.element.chain.count - 1) role \(String(describing: $0.element.core?.raft.role))" }
-        let peersText = peers.enumerated().map { "peer\($0.offset) height \($0.element.core?.ledger.height ?? 0)" }
-        let clientsText = clients.map { "\($0.committedAfterHeal)" }.joined(separator: ",")
-        return "not converged \(options.settleLimitMilliseconds) ms after healing: formed \(formedBlockHashes.count), "
-            + (orderersText + peersText).joined(separator: "; ") + "; commits after heal per client [\(clientsText)]"
-    }
-
-    func checkFinalInvariants() throws {
-        // Orderers' logs agree on every committed entry.
-        for a in orderers.indices {
-            for b in orderers.indices where b > a {
-                let first = orderers[a].storage, second = orderers[b].storage
-                let committed = min(first.hardState.commitIndex, second.hardState.commitIndex)
-                for entry in first.entries where entry.index <= committed {
-                    guard let other = second.entries.first(where: { $0.index == entry.index }) else { continue }
-                    guard other == entry else {
-                        throw fail("logs match", "orderer\(a) and orderer\(b) differ at committed index \(entry.index)")
-                    }
-                }
-            }
-        }
-        // Every orderer's block store is contiguous (checked as blocks were stored) and identical.
-        for (index, node) in orderers.enumerated() {
-            guard node.chain.count == orderers[0].chain.count, node.chain.last?.hash == orderers[0].chain.last?.hash else {
-                throw fail("orderers' stores agree", "orderer\(index) ends at height \(node.chain.count - 1), orderer0 at \(orderers[0].chain.count - 1)")
-            }
-        }
-        // Every orderer and peer holds every formed block, unchanged.
-        for (index, node) in orderers.enumerated() {
-            for block in node.chain.dropFirst() where formedBlockHashes[block.header.height] != block.hash {
-                throw fail("committed blocks never change", "orderer\(index) holds another block \(block.header.height)")
-            }
-        }
-        for (index, node) in peers.enumerated() {
-            for block in node.chain.dropFirst() where formedBlockHashes[block.header.height] != block.hash {
-                throw fail("peers follow the orderers", "peer\(index) holds another block \(block.header.height)")
-            }
-        }
-        // Every acknowledged transaction is in the chain exactly once as valid.
-        var replay = PeerCore(genesis: genesis)
-        var validCount: [Hash256: Int] = [:]
-        var chainCodes: [[ValidationCode]] = []
-        for block in peers[0].chain.dropFirst() {
-            guard case .committed(let codes) = replay.receive(block, signatureVerdicts: signatureVerdicts(block)) else {
-                throw fail("chain replays", "block \(block.header.height) does not replay")
-            }
-            if let recorded = peerStateAtHeight[block.header.height], recorded.codes != codes {
-                throw fail("peers agree", "replaying block \(block.header.height) gives the codes \(codes), the peers gave \(recorded.codes)")
-            }
-            chainCodes.append(codes)
-            for (transaction, code) in zip(block.transactions, codes) {
-                finalCodeCounts[Self.kind(of: code), default: 0] += 1
-                if code.isValid { validCount[transaction.id, default: 0] += 1 }
-            }
-        }
-        for (id, count) in validCount where count > 1 {
-            throw fail("exactly once", "transaction \(id.short) is valid \(count) times")
-        }
-        for id in acknowledged where validCount[id] != 1 {
-            throw fail("acknowledged means committed", "transaction \(id.short) was acknowledged but is valid \(validCount[id] ?? 0) times")
-        }
-        guard replay.ledger.state.digest == peers[0].core?.ledger.state.digest else {
-            throw fail("restart rebuilds state", "replaying peer0's chain gives another state digest")
-        }
-        if options.flow == .executeOrderValidate {
-            try checkEndorsedChain(peers[0].chain.dropFirst(), codes: chainCodes, replayed: replay.ledger)
-        }
-    }
-
-    /// A validation code's kind, without its detail: the key of the report's counts.
-    static func kind(of code: ValidationCode) -> String {
-        switch code {
-        case .valid: "valid"
-        case .badSignature: "badSignature"
-        case .staleNonce: "staleNonce"
-        case .futureNonce: "futureNonce"
-        case .contractError: "contractError"
-        case .mvccReadConflict: "mvccReadConflict"
-        case .endorsementPolicyFailure: "endorsementPolicyFailure"
-        case .duplicateTxId: "duplicateTxId"
-        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Node
 import Consensus
 import LedgerCore
@@ -9,8 +10,13 @@ struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the real orderer, Raft and peer code under a simulated clock, network and faults.",
         discussion: """
-            Each seed drives every delay, loss, duplication, partition, crash and restart. A broken \
-            invariant prints its seed; rerun it with --seed (and the same options) to replay it exactly.
+            Each seed drives every delay, loss, duplication, partition, crash and restart, and (unless \
+            --no-swarm) draws its own Raft settings, fault mix and clock rates; the faults then include \
+            leaders cut off with a minority, crashes between persisting and sending, leader churn, delay \
+            bursts that reorder messages across terms, and clock stalls. A broken invariant prints its \
+            seed; rerun it with --seed (and the same options) to replay it exactly. The run ends with its \
+            fault coverage: how many of each fault were injected and how often each interesting state was \
+            reached, and in how many seeds.
 
             With --flow execute-order-validate every peer endorses for its organisation (peer i in \
             org(i mod --organizations)+1), clients have proposals endorsed, sign the envelopes and \
@@ -47,6 +53,12 @@ struct Simulate: AsyncParsableCommand {
     @Flag(help: "Print one line per seed.")
     var verbose = false
 
+    @Flag(help: "Run every seed with the default Raft settings and only crashes and partitions.")
+    var noSwarm = false
+
+    @Option(help: ArgumentHelp("Also write the summary and fault coverage as JSON to this file.", valueName: "path"))
+    var json: String?
+
     func validate() throws {
         guard (1...9).contains(orderers) else { throw ValidationError("--orderers must be 1...9, got \(orderers)") }
         guard (1...16).contains(peers) else { throw ValidationError("--peers must be 1...16, got \(peers)") }
@@ -76,6 +88,7 @@ struct Simulate: AsyncParsableCommand {
         options.peers = peers
         options.flow = TransactionFlow(rawValue: flow) ?? .orderExecute
         options.organizations = organizations
+        options.swarm = !noSwarm
         if let policy {
             do {
                 options.endorsementPolicy = try EndorsementPolicy.parse(policy, organizations: options.organizationNames)
@@ -95,6 +108,8 @@ struct Simulate: AsyncParsableCommand {
         var blocks: UInt64 = 0
         var valid = 0, conflicts = 0, seedsWithConflicts = 0, duplicates = 0, policyFailures = 0
         var mismatches = 0, refusals = 0, timeouts = 0, resends = 0
+        var coverage = SimulationCoverage(runs: 0)
+        let started = ContinuousClock.now
         for current in range {
             switch FederationSimulation.run(seed: current, options: options) {
             case .success(let report):
@@ -119,8 +134,9 @@ struct Simulate: AsyncParsableCommand {
                 refusals += report.endorsementRefusals
                 timeouts += report.endorsementTimeouts
                 resends += report.envelopeResends
+                coverage.add(report.coverage)
                 if verbose || seed != nil {
-                    print("seed \(current): height \(report.chainHeight), \(report.acknowledgedTransactions) tx committed, "
+                    printAtOnce("seed \(current): height \(report.chainHeight), \(report.acknowledgedTransactions) tx committed, "
                           + "\(report.crashes) crashes, \(report.partitions) partitions, \(report.leaderTerms) leader terms, "
                           + "\(report.compactions) compactions, \(report.snapshotsInstalled) snapshots installed, "
                           + "\(report.blocksFetched) blocks fetched, at most \(report.maximumRaftLogEntries) log entries, "
@@ -133,6 +149,11 @@ struct Simulate: AsyncParsableCommand {
                 }
             case .failure(let failure):
                 printToStandardError("FAIL \(failure)")
+                if current > range.lowerBound {
+                    printToStandardError("\(current - range.lowerBound) seeds passed before it")
+                }
+                try writeJSON(SimulateSummary(firstSeed: range.lowerBound, seeds: UInt64(coverage.runs),
+                                              failure: failure.description, coverage: coverage))
                 throw CheckExit.broken.exitCode
             }
         }
@@ -141,6 +162,11 @@ struct Simulate: AsyncParsableCommand {
               + "\(compactions) compactions, \(snapshots) snapshots installed in \(seedsWithSnapshots) seeds, "
               + "\(fetched) blocks fetched, \(drops) held-block overflows, "
               + "\(restartsBehind) restarts behind a snapshot, at most \(maximumLogEntries) Raft log entries on an orderer")
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        print("fault coverage of \(range.count) seeds (\(String(format: "%.1f", seconds)) s):")
+        for line in coverage.lines { print(line) }
+        try writeJSON(SimulateSummary(firstSeed: range.lowerBound, seeds: UInt64(range.count), failure: nil,
+                                      coverage: coverage))
         if endorsed {
             print("execute-order-validate under \(options.effectivePolicy): \(valid) valid, \(conflicts) MVCC read conflicts "
                   + "in \(seedsWithConflicts) of \(range.count) seeds, \(duplicates) duplicate tx ids, "
@@ -148,4 +174,26 @@ struct Simulate: AsyncParsableCommand {
                   + "\(refusals) refused, \(timeouts) timed out; \(resends) envelopes resent")
         }
     }
+
+    /// Writes a line to standard output unbuffered, so that a seed's line survives a trap in a later seed.
+    func printAtOnce(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Writes the JSON summary when `--json` asks for one.
+    func writeJSON(_ summary: SimulateSummary) throws {
+        guard let json else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(summary).write(to: URL(fileURLWithPath: json))
+    }
+}
+
+/// What `vernier simulate --json` writes: the seeds run, the failure if one broke an invariant,
+/// and the fault coverage of the seeds that passed.
+struct SimulateSummary: Encodable {
+    var firstSeed: UInt64
+    var seeds: UInt64
+    var failure: String?
+    var coverage: SimulationCoverage
 }

@@ -46,10 +46,13 @@ struct FederationSimulationTests {
 
     /// With the default (small) compaction settings, lagging orderers really install snapshots,
     /// fetch the blocks they lack, and sometimes overflow their held blocks; logs stay short.
+    /// Without swarm: plain crashes and partitions leave orderers behind the most.
     @Test func laggingOrderersInstallSnapshotsAndFetchBlocks() throws {
         var compactions = 0, snapshots = 0, seedsWithSnapshots = 0, fetched = 0, drops = 0, longestLog = 0
+        var options = SimulationOptions()
+        options.swarm = false
         for seed in UInt64(0)..<40 {
-            let report = try FederationSimulation.run(seed: seed).get()
+            let report = try FederationSimulation.run(seed: seed, options: options).get()
             compactions += report.compactions
             snapshots += report.snapshotsInstalled
             if report.snapshotsInstalled > 0 { seedsWithSnapshots += 1 }
@@ -62,7 +65,6 @@ struct FederationSimulationTests {
         #expect(snapshots >= seedsWithSnapshots)
         #expect(fetched > 0)
         #expect(drops > 0)
-        let options = SimulationOptions()
         // Retained + interval, plus what is appended but not yet applied or stays while fetching.
         #expect(longestLog <= options.compactionRetainedEntries + options.compactionIntervalEntries + 64)
     }
