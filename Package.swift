@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "ConfigurationReading", targets: ["ConfigurationReading"]),
         .library(name: "BenchmarkSpec", targets: ["BenchmarkSpec"]),
         .library(name: "CapacitySpec", targets: ["CapacitySpec"]),
+        .library(name: "NodeCore", targets: ["NodeCore"]),
         .library(name: "NodeProcess", targets: ["NodeProcess"]),
     ],
     dependencies: [

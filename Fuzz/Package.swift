@@ -2,9 +2,9 @@
 // Coverage-guided fuzz targets for vernier's readers of untrusted bytes (docs/fuzzing.md).
 //
 // A package of its own so that the root `swift build` never builds them. Each fuzz target is an
-// executable whose `LLVMFuzzerTestOneInput` libFuzzer calls; build them with `scripts/fuzz`, which
-// passes `-sanitize=fuzzer,address -parse-as-library -enable-testing`. `seed-corpus` writes the
-// committed seed corpora and is built without the fuzzer (libFuzzer brings its own `main`).
+// executable whose entry point hands its `LLVMFuzzerTestOneInput` to libFuzzer's driver; build them
+// with `scripts/fuzz`, which passes `-sanitize=fuzzer,address -parse-as-library -enable-testing`.
+// `seed-corpus` writes the committed seed corpora (`scripts/fuzz seeds`).
 
 import PackageDescription
 
@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 .product(name: "LedgerPrimitives", package: vernier), .product(name: "LedgerCore", package: vernier),
                 .product(name: "Consensus", package: vernier), .product(name: "Node", package: vernier),
+                .product(name: "NodeCore", package: vernier),
                 .product(name: "NodeProcess", package: vernier), .product(name: "Transport", package: vernier),
             ],
             swiftSettings: strictSwift

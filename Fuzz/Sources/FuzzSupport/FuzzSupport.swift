@@ -1,8 +1,9 @@
 public import LedgerPrimitives
 
 /// The bytes libFuzzer hands to `LLVMFuzzerTestOneInput`, copied into an array.
-public func fuzzInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> [UInt8] {
-    Array(UnsafeBufferPointer(start: start, count: count))
+public func fuzzInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> [UInt8] {
+    guard let start, count > 0 else { return [] }
+    return Array(UnsafeBufferPointer(start: start, count: count))
 }
 
 /// Stops the fuzzer with `message` when a property of the code under test does not hold.
@@ -74,4 +75,27 @@ public struct FuzzScript {
     public mutating func rest() -> [UInt8] {
         bytes(bytes.count - offset)
     }
+}
+
+/// A fuzz target's check of one input, as libFuzzer calls it.
+public typealias FuzzTestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+/// libFuzzer's driver, which parses libFuzzer's command-line flags and runs the fuzzing loop.
+@_silgen_name("LLVMFuzzerRunDriver")
+func llvmFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ testOneInput: FuzzTestOneInput
+) -> CInt
+
+/// Runs libFuzzer on `testOneInput` with the process's arguments; what a fuzz target's entry point does.
+///
+/// SwiftPM links an executable target's `main` to the function `<module>_main`, so each target
+/// defines that function and calls this; libFuzzer's own `main` is then never linked in.
+public func runLibFuzzer(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ testOneInput: FuzzTestOneInput
+) -> CInt {
+    var argumentCount = argc
+    var arguments = argv
+    return llvmFuzzerRunDriver(&argumentCount, &arguments, testOneInput)
 }

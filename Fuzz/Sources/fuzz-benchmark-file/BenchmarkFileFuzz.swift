@@ -6,7 +6,7 @@ import FuzzSupport
 /// reads into a configuration whose summary prints, or fails with at least one positioned diagnostic
 /// (`ConfigurationErrors`); it never traps and never throws anything else.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzBenchmarkFile(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzBenchmarkFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let yaml = String(decoding: fuzzInput(start, count), as: UTF8.self)
     do {
         let configuration = try BenchmarkConfiguration(yaml: yaml, fileName: "fuzz.yaml")
@@ -18,4 +18,10 @@ public func fuzzBenchmarkFile(_ start: UnsafePointer<UInt8>, _ count: Int) -> CI
         expect(false, "the benchmark reader threw \(type(of: error)), not ConfigurationErrors: \(error)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_benchmark_file_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzBenchmarkFile)
 }

@@ -32,7 +32,7 @@ func loadBaseBenchmark(_ path: String) throws -> (path: String, configuration: B
 /// either reads into a plan or fails with at least one diagnostic (`CapacityPlanErrors`); it never
 /// traps and never throws anything else.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCapacityPlan(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzCapacityPlan(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let yaml = String(decoding: fuzzInput(start, count), as: UTF8.self)
     do {
         _ = try CapacityPlan(yaml: yaml, fileName: "fuzz-plan.yaml", loadBenchmark: loadBaseBenchmark)
@@ -43,4 +43,10 @@ public func fuzzCapacityPlan(_ start: UnsafePointer<UInt8>, _ count: Int) -> CIn
         expect(false, "the capacity plan reader threw \(type(of: error)), not CapacityPlanErrors: \(error)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_capacity_plan_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzCapacityPlan)
 }

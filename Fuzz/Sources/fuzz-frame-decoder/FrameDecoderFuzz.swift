@@ -43,7 +43,7 @@ func expectedFrames(_ stream: [UInt8], maximumFrameBytes: Int) -> (bodies: [[UIn
 /// The decoder must pass on exactly the bodies of the whole frames before the first bad length, and
 /// report a `MalformedFrame` exactly when the stream does not end cleanly.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzFrameDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzFrameDecoder(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var script = FuzzScript(fuzzInput(start, count))
     let maximumFrameBytes = 2 + Int(script.byte()) * 8
     let readSize = 1 + Int(script.byte())
@@ -72,4 +72,10 @@ public func fuzzFrameDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CIn
         expect(first is MalformedFrame, "the first decoding error is \(type(of: first)), not MalformedFrame: \(first)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_frame_decoder_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzFrameDecoder)
 }

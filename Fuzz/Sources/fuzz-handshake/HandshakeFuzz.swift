@@ -65,7 +65,7 @@ func challengeNonce(inHelloFrame frame: ByteBuffer) -> [UInt8]? {
 /// signature bytes; a data frame. The endpoint must accept data only after a genuine proof, record
 /// at most one refusal, and be closed once it refused.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHandshake(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzHandshake(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var script = FuzzScript(fuzzInput(start, count))
     let accepted = AcceptedPayloads()
     let channel = EmbeddedChannel()
@@ -121,4 +121,10 @@ public func fuzzHandshake(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     _ = try? channel.finish()
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_handshake_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzHandshake)
 }

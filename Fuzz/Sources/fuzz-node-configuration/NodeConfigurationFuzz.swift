@@ -6,7 +6,7 @@ import NodeProcess
 /// an error that names the file, or read into a valid configuration that writes out as JSON which
 /// reads back to the same JSON.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzNodeConfiguration(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzNodeConfiguration(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = Data(fuzzInput(start, count))
     let configuration: NodeProcessConfiguration
     do {
@@ -26,4 +26,10 @@ public func fuzzNodeConfiguration(_ start: UnsafePointer<UInt8>, _ count: Int) -
         expect(false, "a valid node configuration cannot be written and read back: \(error)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_node_configuration_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzNodeConfiguration)
 }

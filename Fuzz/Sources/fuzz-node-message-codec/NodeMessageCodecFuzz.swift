@@ -5,7 +5,7 @@ import Node
 /// Fuzzes the node message frames nodes and the driver exchange: any bytes either fail with a
 /// `CodecError` or decode to a message whose frame is exactly those bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzNodeMessageCodec(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzNodeMessageCodec(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = fuzzInput(start, count)
     _ = NodeMessage.isHostRequest(bytes)
     let message: NodeMessage
@@ -22,4 +22,10 @@ public func fuzzNodeMessageCodec(_ start: UnsafePointer<UInt8>, _ count: Int) ->
         expect(false, "a node message cannot decode its own frame: \(error)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_node_message_codec_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzNodeMessageCodec)
 }

@@ -6,7 +6,7 @@ import LedgerPrimitives
 /// log entry, hard state or snapshot, as the Raft log store reads them), the rest is decoded; a
 /// decoded value must re-encode to the same bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRaftCodec(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzRaftCodec(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = fuzzInput(start, count)
     guard let selector = bytes.first else { return 0 }
     let value = Array(bytes.dropFirst())
@@ -17,4 +17,10 @@ public func fuzzRaftCodec(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     default: checkCanonicalRoundTrip(Raft.Snapshot.self, value)
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main`: libFuzzer's driver on this target.
+@_cdecl("fuzz_raft_codec_main")
+public func fuzzTargetMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzRaftCodec)
 }
