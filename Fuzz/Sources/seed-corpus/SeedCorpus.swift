@@ -10,36 +10,45 @@ import Transport
 /// Writes the seed corpora of the codec, frame and handshake targets from real values, one file per
 /// seed, into `<corpus directory>/<target>/seed-<name>`; the YAML readers' seeds are copied from
 /// the repository by `scripts/fuzz seeds`.
-@main
-struct SeedCorpus {
-    static func main() throws {
-        let arguments = CommandLine.arguments
-        guard arguments.count == 2 else {
-            FileHandle.standardError.write(Data("usage: seed-corpus <corpus directory>\n".utf8))
-            exit(2)
-        }
-        let writer = SeedWriter(directory: arguments[1])
-        let ledger = LedgerSamples()
-        for (name, transaction) in ledger.transactions {
-            try writer.write(transaction.canonicalBytes, target: "fuzz-transaction-codec", name: name)
-        }
-        for (name, block) in ledger.blocks {
-            try writer.write(block.canonicalBytes, target: "fuzz-block-codec", name: name)
-        }
-        for (name, selector, bytes) in RaftSamples.values {
-            try writer.write([selector] + bytes, target: "fuzz-raft-codec", name: name)
-        }
-        for (name, message) in ledger.nodeMessages {
-            try writer.write(message.frame, target: "fuzz-node-message-codec", name: name)
-        }
-        for (name, bytes) in TransportSamples.decoderInputs {
-            try writer.write(bytes, target: "fuzz-frame-decoder", name: name)
-        }
-        for (name, bytes) in TransportSamples.handshakeScripts {
-            try writer.write(bytes, target: "fuzz-handshake", name: name)
-        }
-        try writer.write(Array(try NodeConfigurationSample.json()), target: "fuzz-node-configuration", name: "process-federation-orderer0")
+///
+/// The entry point SwiftPM links as `main` (built with the targets' `-parse-as-library`).
+@_cdecl("seed_corpus_main")
+public func seedCorpusMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    guard argc == 2, let directory = argv[1].map({ String(cString: $0) }) else {
+        FileHandle.standardError.write(Data("usage: seed-corpus <corpus directory>\n".utf8))
+        return 2
     }
+    do {
+        try writeSeeds(into: SeedWriter(directory: directory))
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("seed-corpus: \(error)\n".utf8))
+        return 1
+    }
+}
+
+/// Writes every seed the generator knows.
+func writeSeeds(into writer: SeedWriter) throws {
+    let ledger = LedgerSamples()
+    for (name, transaction) in ledger.transactions {
+        try writer.write(transaction.canonicalBytes, target: "fuzz-transaction-codec", name: name)
+    }
+    for (name, block) in ledger.blocks {
+        try writer.write(block.canonicalBytes, target: "fuzz-block-codec", name: name)
+    }
+    for (name, selector, bytes) in RaftSamples.values {
+        try writer.write([selector] + bytes, target: "fuzz-raft-codec", name: name)
+    }
+    for (name, message) in ledger.nodeMessages {
+        try writer.write(message.frame, target: "fuzz-node-message-codec", name: name)
+    }
+    for (name, bytes) in TransportSamples.decoderInputs {
+        try writer.write(bytes, target: "fuzz-frame-decoder", name: name)
+    }
+    for (name, bytes) in TransportSamples.handshakeScripts {
+        try writer.write(bytes, target: "fuzz-handshake", name: name)
+    }
+    try writer.write(Array(try NodeConfigurationSample.json()), target: "fuzz-node-configuration", name: "process-federation-orderer0")
 }
 
 /// Writes seed files under one corpus directory.
@@ -192,3 +201,8 @@ enum NodeConfigurationSample {
         return try encoder.encode(configuration)
     }
 }
+
+/// Never called: libFuzzer's runtime, linked whole into every binary this package builds with
+/// `scripts/fuzz`, refers to it.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func unusedTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt { 0 }
