@@ -31,6 +31,14 @@ let package = Package(
         .library(name: "Load", targets: ["Load"]),
         .library(name: "Results", targets: ["Results"]),
         .library(name: "Benchmark", targets: ["Benchmark"]),
+        // For the fuzz targets in Fuzz/, a package of their own (docs/fuzzing.md).
+        .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "NetworkTransport", targets: ["NetworkTransport"]),
+        .library(name: "ConfigurationReading", targets: ["ConfigurationReading"]),
+        .library(name: "BenchmarkSpec", targets: ["BenchmarkSpec"]),
+        .library(name: "CapacitySpec", targets: ["CapacitySpec"]),
+        .library(name: "NodeCore", targets: ["NodeCore"]),
+        .library(name: "NodeProcess", targets: ["NodeProcess"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -4,7 +4,7 @@ public import LedgerPrimitives
 public import Node
 public import NetworkTransport
 public import Transport
-import Foundation
+public import Foundation
 import Consensus
 
 /// Everything `vernier node` needs to run one node: written by the driver as JSON, one file per node.
@@ -111,21 +111,26 @@ public struct NodeProcessConfiguration: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NodeConfigurationError(description: "\(path): cannot read the file")
         }
+        return try read(data, fileName: path)
+    }
+
+    /// Decodes and validates a configuration file's bytes; errors start with `fileName` and say what is wrong.
+    public static func read(_ data: Data, fileName: String) throws -> NodeProcessConfiguration {
         let configuration: NodeProcessConfiguration
         do {
             configuration = try JSONDecoder().decode(NodeProcessConfiguration.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw NodeConfigurationError(description: "\(path): missing \(Self.path(context.codingPath + [key]))")
+            throw NodeConfigurationError(description: "\(fileName): missing \(Self.path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
                 let DecodingError.dataCorrupted(context) {
-            throw NodeConfigurationError(description: "\(path): \(Self.path(context.codingPath)): \(context.debugDescription)")
+            throw NodeConfigurationError(description: "\(fileName): \(Self.path(context.codingPath)): \(context.debugDescription)")
         } catch {
-            throw NodeConfigurationError(description: "\(path): \(error)")
+            throw NodeConfigurationError(description: "\(fileName): \(error)")
         }
         do {
             try configuration.validate()
         } catch let error as NodeConfigurationError {
-            throw NodeConfigurationError(description: "\(path): \(error.description)")
+            throw NodeConfigurationError(description: "\(fileName): \(error.description)")
         }
         return configuration
     }
