@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .executable(name: "vernier", targets: ["vernier"]),
         .library(name: "LedgerPrimitives", targets: ["LedgerPrimitives"]),
+        .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Consensus", targets: ["Consensus"]),
         .library(name: "Node", targets: ["Node"]),
@@ -54,9 +55,12 @@ let package = Package(
         // The ledger's primitives, below every other module: the canonical codec, SHA-256 hashes, hexadecimal,
         // signing accounts and signature verification, seeded generators and patient pseudonyms.
         .target(name: "LedgerPrimitives", dependencies: [crypto], swiftSettings: strictSwift),
-        // Pure, deterministic ledger rules: codec, signed transactions, blocks, world state, contracts,
-        // endorsement policies and execute-order-validate's read-write sets and validation.
-        .target(name: "LedgerCore", dependencies: ["LedgerPrimitives", crypto], swiftSettings: strictSwift),
+        // The contracts and the world state they read and write: calls (simple, clinical, Smallbank), their
+        // rules and refusals, state keys, versions and a transaction's view. Pure and deterministic.
+        .target(name: "Contracts", dependencies: ["LedgerPrimitives"], swiftSettings: strictSwift),
+        // Pure, deterministic ledger rules: signed transactions, blocks, validation codes, the ledger that applies
+        // blocks, endorsement policies and execute-order-validate's read-write sets and validation.
+        .target(name: "LedgerCore", dependencies: ["LedgerPrimitives", "Contracts", crypto], swiftSettings: strictSwift),
         // Consensus as pure state machines: Raft (tick / step / propose / ready / advance) and proof-of-work.
         .target(name: "Consensus", dependencies: ["LedgerPrimitives", "LedgerCore"], swiftSettings: strictSwift),
         // Durable files: the checksummed record file, the block store and the Raft log store (fsync, recovery).
@@ -67,10 +71,10 @@ let package = Package(
         .target(name: "NetworkTransport", dependencies: ["LedgerPrimitives", "Transport", logging] + nio, swiftSettings: strictSwift),
         // The nodes' pure cores: Raft orderer, validating peer, block cutter and catch-up, proof-of-work miner and mempool.
         // Deterministic: time and randomness come in as arguments, so simulations step them.
-        .target(name: "NodeCore", dependencies: ["LedgerPrimitives", "LedgerCore", "Consensus", "Transport"], swiftSettings: strictSwift),
+        .target(name: "NodeCore", dependencies: ["LedgerPrimitives", "LedgerCore", "Contracts", "Consensus", "Transport"], swiftSettings: strictSwift),
         // Running nodes: actor shells around the cores (orderer, peer, miner, store), node messages, the federation plan, the node host.
         .target(
-            name: "Node", dependencies: ["LedgerPrimitives", "NodeCore", "LedgerCore", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
+            name: "Node", dependencies: ["LedgerPrimitives", "NodeCore", "LedgerCore", "Contracts", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
         ),
         // One node as its own OS process (`vernier node`): the node configuration file and the process's life.
         .target(
@@ -79,7 +83,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // The deterministic simulations: the real orderer, Raft and peer code (and proof-of-work) under one seed.
-        .target(name: "Simulation", dependencies: ["LedgerPrimitives", "NodeCore", "Consensus", "LedgerCore", "Transport"], swiftSettings: strictSwift),
+        .target(name: "Simulation", dependencies: ["LedgerPrimitives", "NodeCore", "Consensus", "LedgerCore", "Contracts", "Transport"], swiftSettings: strictSwift),
         // The few Linux calls Swift cannot make itself (variadic C declarations such as prctl).
         .target(name: "CVernierSystem", path: "Sources/CVernierSystem"),
 
@@ -109,7 +113,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
-        .target(name: "Load", dependencies: ["LedgerPrimitives", "BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Transport"], swiftSettings: strictSwift),
+        .target(name: "Load", dependencies: ["LedgerPrimitives", "BenchmarkSpec", "Statistics", "Node", "LedgerCore", "Contracts", "Transport"], swiftSettings: strictSwift),
         // Federations to measure: in-process and process deployments, the node launcher, the federation client.
         .target(
             name: "Federation",
@@ -141,7 +145,7 @@ let package = Package(
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
         .target(
             name: "Microbench",
-            dependencies: ["LedgerPrimitives", "Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "BenchmarkSpec"],
+            dependencies: ["LedgerPrimitives", "Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Contracts", "Consensus", "Transport", "BenchmarkSpec"],
             swiftSettings: strictSwift
         ),
         // The command line: one thin file per subcommand.
@@ -166,7 +170,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
         .target(name: "SampleSpecs", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading"], path: "Tests/SampleSpecs", swiftSettings: strictSwift),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerPrimitives", "LedgerCore"], swiftSettings: strictSwift),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerPrimitives", "LedgerCore", "Contracts"], swiftSettings: strictSwift),
         .testTarget(name: "ConsensusTests", dependencies: ["LedgerPrimitives", "Consensus", "LedgerCore"], swiftSettings: strictSwift),
         .testTarget(name: "StorageTests", dependencies: ["LedgerPrimitives", "Storage", "LedgerCore", "Consensus", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "TransportTests", dependencies: ["LedgerPrimitives", "Transport", "LedgerCore"], swiftSettings: strictSwift),
@@ -186,7 +190,7 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["LedgerPrimitives", "Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["LedgerPrimitives", "Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Consensus", "Transport", "TestSupport"],
+            dependencies: ["LedgerPrimitives", "Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Contracts", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics", "Load", "Monitor"], swiftSettings: strictSwift),

@@ -59,7 +59,8 @@ let package = Package(
             .product(name: "LedgerPrimitives", package: vernier), logging,
         ] + nio),
         fuzzTarget("fuzz-transaction-codec", [
-            .product(name: "LedgerCore", package: vernier), .product(name: "LedgerPrimitives", package: vernier),
+            .product(name: "LedgerCore", package: vernier), .product(name: "Contracts", package: vernier),
+            .product(name: "LedgerPrimitives", package: vernier),
         ]),
         fuzzTarget("fuzz-block-codec", [
             .product(name: "LedgerCore", package: vernier), .product(name: "LedgerPrimitives", package: vernier),

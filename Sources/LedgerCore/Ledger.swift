@@ -1,32 +1,5 @@
-/// What a contract sees of the transaction it executes.
+public import Contracts
 public import LedgerPrimitives
-struct ExecutionContext: Sendable {
-    /// The signer, proven by the signature.
-    public var sender: Address
-    public var transactionId: Hash256
-    /// The block's timestamp: every peer sees the same "now".
-    public var nowMilliseconds: UInt64
-    public var height: UInt64
-
-    public init(sender: Address, transactionId: Hash256, nowMilliseconds: UInt64, height: UInt64) {
-        self.sender = sender
-        self.transactionId = transactionId
-        self.nowMilliseconds = nowMilliseconds
-        self.height = height
-    }
-}
-
-/// What a contract call returns.
-public enum ContractOutput: Sendable, Hashable {
-    case none
-    case balance(UInt64)
-    case recordCount(UInt64)
-    case auditTrail([AuditEntry])
-    /// The id of a newly registered treatment.
-    case treatment(Hash256)
-    /// A Smallbank customer's two balances.
-    case bankBalances(checking: Int64, savings: Int64)
-}
 
 /// The federation-wide settings fixed at genesis.
 public struct GenesisConfiguration: Sendable, Hashable, CanonicalCodable, Codable {
@@ -162,7 +135,7 @@ public struct Ledger: Sendable {
         let context = ExecutionContext(sender: sender, transactionId: .zero, nowMilliseconds: now, height: height)
         var view = StateView(base: state, blockWrites: [:])
         do {
-            return .success(try Self.execute(call, in: context, state: &view))
+            return .success(try call.execute(in: context, state: &view))
         } catch {
             return .failure(error)
         }
@@ -174,7 +147,7 @@ public struct Ledger: Sendable {
     ) -> Result<[StateKey: [UInt8]?], ContractError> {
         var view = StateView(base: base, blockWrites: blockWrites)
         do {
-            _ = try execute(call, in: context, state: &view)
+            _ = try call.execute(in: context, state: &view)
             return .success(view.writes)
         } catch {
             return .failure(error)
@@ -190,7 +163,7 @@ public struct Ledger: Sendable {
         var view = StateView(base: state, blockWrites: [:], recorder: recorder)
         let output: ContractOutput
         do {
-            output = try Self.execute(proposal.call, in: context, state: &view)
+            output = try proposal.call.execute(in: context, state: &view)
         } catch {
             return .failure(error)
         }
@@ -198,16 +171,6 @@ public struct Ledger: Sendable {
             reads: recorder.reads.map { KeyRead(key: $0.key, version: $0.value) },
             writes: view.writes.map { KeyWrite(key: $0.key, value: $0.value) })
         return .success(SimulationResult(timestampMilliseconds: timestamp, readWriteSet: readWriteSet, output: output))
-    }
-
-    static func execute(
-        _ call: ContractCall, in context: ExecutionContext, state: inout StateView
-    ) throws(ContractError) -> ContractOutput {
-        switch call {
-        case .simple(let call): try SimpleContract.execute(call, in: context, state: &state)
-        case .clinical(let call): try ClinicalContract.execute(call, in: context, state: &state)
-        case .smallbank(let call): try SmallbankContract.execute(call, in: context, state: &state)
-        }
     }
 
     static func nonceKey(_ address: Address) -> StateKey { StateKey(.nonce, address.hash.bytes) }

@@ -8,6 +8,7 @@
 /// In execute-order-validate a transaction also carries its `execution`: the endorsed simulation
 /// result, signed again by the sender (Fabric's envelope). Its Merkle leaf is then the envelope
 /// digest, so a block commits to the read-write set it applies.
+public import Contracts
 public import LedgerPrimitives
 public struct Transaction: Sendable, Hashable, CanonicalCodable {
     /// The sender's compressed P-256 public key (33 bytes).

@@ -1,4 +1,5 @@
 import Foundation
+public import Contracts
 public import LedgerCore
 public import LedgerPrimitives
 import Node

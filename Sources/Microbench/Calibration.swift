@@ -1,6 +1,7 @@
 import Transport
 import Foundation
 import Synchronization
+import Contracts
 import LedgerCore
 import LedgerPrimitives
 import Node

@@ -1,4 +1,5 @@
 public import Consensus
+public import Contracts
 public import LedgerCore
 public import LedgerPrimitives
 public import NodeCore

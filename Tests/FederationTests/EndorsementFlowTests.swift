@@ -1,4 +1,5 @@
 import Foundation
+import Contracts
 @testable import LedgerCore
 import LedgerPrimitives
 @testable import Node

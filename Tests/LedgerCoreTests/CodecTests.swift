@@ -1,4 +1,5 @@
 import Testing
+@testable import Contracts
 @testable import LedgerCore
 import LedgerPrimitives
 

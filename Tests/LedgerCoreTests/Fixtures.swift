@@ -1,3 +1,4 @@
+import Contracts
 @testable import LedgerCore
 import LedgerPrimitives
 

@@ -1,4 +1,5 @@
 import Testing
+@testable import Contracts
 @testable import LedgerCore
 import LedgerPrimitives
 
@@ -86,7 +87,7 @@ struct LedgerHarness {
                                        nowMilliseconds: now, height: ledger.height + 1)
         var view = StateView(base: ledger.state, blockWrites: [:])
         do {
-            return .success(try Ledger.execute(call, in: context, state: &view))
+            return .success(try call.execute(in: context, state: &view))
         } catch {
             return .failure(error)
         }

@@ -1,4 +1,5 @@
 import Testing
+import Contracts
 @testable import LedgerCore
 
 /// Caliper's `simple` contract: open, query, transfer, delete, with exact refusal codes.

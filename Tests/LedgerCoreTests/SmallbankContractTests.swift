@@ -1,4 +1,5 @@
 import Testing
+import Contracts
 @testable import LedgerCore
 
 /// The Smallbank contract: Caliper's chaincode rules, exact refusal codes, and the read and write

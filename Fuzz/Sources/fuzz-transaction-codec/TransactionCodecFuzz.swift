@@ -1,3 +1,4 @@
+import Contracts
 import FuzzSupport
 import LedgerCore
 import LedgerPrimitives

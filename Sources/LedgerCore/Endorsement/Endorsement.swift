@@ -1,5 +1,6 @@
 /// The endorsement rules a federation fixes at genesis (Fabric's channel configuration): the
 /// policy every transaction must satisfy and the peers that may endorse, with their keys.
+public import Contracts
 public import LedgerPrimitives
 public struct EndorsementConfiguration: Sendable, Hashable, CanonicalCodable {
     /// One peer that may endorse: its organisation and its compressed P-256 public key.

@@ -1,4 +1,5 @@
 import Crypto
+import Contracts
 public import LedgerPrimitives
 
 /// Execute-order-validate's rules as a ledger applies them: the policy, and each endorser's

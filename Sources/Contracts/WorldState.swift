@@ -70,7 +70,7 @@ public struct WorldState: Sendable {
 
     /// Applies one block's final writes (nil deletes) and chains the digest; `writers` gives each
     /// key's writing transaction's index in the block (0 when absent).
-    mutating func commit(writes: [StateKey: [UInt8]?], height: UInt64, writers: [StateKey: UInt32] = [:]) {
+    package mutating func commit(writes: [StateKey: [UInt8]?], height: UInt64, writers: [StateKey: UInt32] = [:]) {
         var writer = CanonicalWriter(reservingCapacity: 64 + writes.count * 64)
         writer.write(digest)
         writer.write(height)
@@ -93,10 +93,12 @@ public struct WorldState: Sendable {
 }
 
 /// Notes the version of every key a simulation read from the committed state, first read only.
-final class ReadRecorder {
-    private(set) var reads: [StateKey: StateVersion?] = [:]
+package final class ReadRecorder {
+    package private(set) var reads: [StateKey: StateVersion?] = [:]
 
-    func note(_ key: StateKey, version: StateVersion?) {
+    package init() {}
+
+    package func note(_ key: StateKey, version: StateVersion?) {
         if reads[key] == nil { reads[key] = .some(version) }
     }
 }
@@ -104,14 +106,14 @@ final class ReadRecorder {
 /// A transaction's view of the state: reads see its own writes first; writes stay pending until
 /// the transaction succeeds, so a refused call leaves nothing behind. With a recorder, every read
 /// that reaches the committed state is noted with its version (an endorser's simulation).
-struct StateView {
+package struct StateView {
     private let base: WorldState
     private let blockWrites: [StateKey: [UInt8]?]
     private let recorder: ReadRecorder?
     /// The writes of this transaction so far (nil deletes).
-    public private(set) var writes: [StateKey: [UInt8]?] = [:]
+    package private(set) var writes: [StateKey: [UInt8]?] = [:]
 
-    init(base: WorldState, blockWrites: [StateKey: [UInt8]?], recorder: ReadRecorder? = nil) {
+    package init(base: WorldState, blockWrites: [StateKey: [UInt8]?], recorder: ReadRecorder? = nil) {
         self.base = base
         self.blockWrites = blockWrites
         self.recorder = recorder

@@ -1,7 +1,7 @@
 /// The clinical contract of the seed papers: registration by a regulator, pseudonymous patients,
 /// time-windowed permissions, treatments, audited reads and once-only controlled dispensing.
-import LedgerPrimitives
-enum ClinicalContract {
+package import LedgerPrimitives
+package enum ClinicalContract {
     static func execute(
         _ call: ClinicalCall, in context: ExecutionContext, state: inout StateView
     ) throws(ContractError) -> ContractOutput {
@@ -111,7 +111,7 @@ enum ClinicalContract {
     }
 
     /// The state entry naming the regulator, written at genesis.
-    static func regulatorEntry(_ regulator: Address) -> (StateKey, [UInt8]) {
+    package static func regulatorEntry(_ regulator: Address) -> (StateKey, [UInt8]) {
         (StateKey(.regulator), regulator.canonicalBytes)
     }
 
