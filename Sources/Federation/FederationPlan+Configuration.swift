@@ -57,6 +57,20 @@ extension FederationPlan {
             seed: seed)
     }
 
+    /// The federation `network` describes, whatever its consensus; proof-of-work measures this
+    /// machine's hash rate for its first target.
+    public init(network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String, seed: UInt64) {
+        switch network.consensus {
+        case .raft(let settings):
+            self.init(raft: settings, network: network, genesis: genesis, directory: directory, seed: seed)
+        case .proofOfWork(let settings):
+            self.init(proofOfWork: settings, network: network, genesis: genesis, directory: directory, seed: seed,
+                      hashesPerSecondPerCore: FederationPlan.measureHashRate())
+        case .singleStore:
+            self.init(storeNetwork: network, genesis: genesis, directory: directory, seed: seed)
+        }
+    }
+
     /// The no-ledger baseline: one store node.
     public init(storeNetwork network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String, seed: UInt64) {
         self.init(genesis: genesis, members: FederationMembers(ordering: [NodeAddress("store0")], organizations: []),

@@ -1,4 +1,5 @@
 import LedgerCore
+public import LedgerPrimitives
 public import Transport
 import Logging
 
@@ -13,12 +14,14 @@ public final class NodeHost: Sendable {
     public let endpoint: any TransportEndpoint
     /// The address whose `pauseMining` requests are obeyed.
     public let driver: NodeAddress
+    /// SHA-256 of the configuration file the node was started from, reported in every status.
+    public let configurationDigest: Hash256?
     private let nodeInbox: AsyncStream<InboundFrame>.Continuation
     private let pump: Task<Void, Never>
 
     /// Builds the node at `address` from `plan` on `endpoint` and starts it.
     public init(plan: FederationPlan, address: NodeAddress, endpoint: any TransportEndpoint, driver: NodeAddress,
-                inboxCapacity: Int = 65_536) async throws {
+                configurationDigest: Hash256? = nil, inboxCapacity: Int = 65_536) async throws {
         let (inbox, continuation) = AsyncStream.makeStream(of: InboundFrame.self,
                                                            bufferingPolicy: .bufferingOldest(inboxCapacity))
         let filtered = FilteredEndpoint(base: endpoint, inbox: inbox)
@@ -26,6 +29,7 @@ public final class NodeHost: Sendable {
         self.node = node
         self.endpoint = endpoint
         self.driver = driver
+        self.configurationDigest = configurationDigest
         nodeInbox = continuation
         pump = Task { [logger = Logger(label: "vernier.host.\(address.name)")] in
             for await frame in endpoint.inbox {
@@ -35,7 +39,8 @@ public final class NodeHost: Sendable {
                     }
                     continue
                 }
-                await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, logger: logger)
+                await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, configurationDigest: configurationDigest,
+                                  logger: logger)
             }
             continuation.finish()
         }
@@ -50,7 +55,7 @@ public final class NodeHost: Sendable {
     }
 
     private static func answer(_ frame: InboundFrame, node: any LedgerNode, endpoint: any TransportEndpoint,
-                               driver: NodeAddress, logger: Logger) async {
+                               driver: NodeAddress, configurationDigest: Hash256?, logger: Logger) async {
         let message: NodeMessage
         do {
             message = try NodeMessage(frame: frame.bytes)
@@ -60,7 +65,8 @@ public final class NodeHost: Sendable {
         }
         switch message {
         case .statusRequest(let requestId, let account):
-            let status = await NodeStatus.of(node, account: account)
+            var status = await NodeStatus.of(node, account: account)
+            status.configurationDigest = configurationDigest
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .pauseMining(let requestId, let paused):
             if frame.from == driver, let miner = node as? ProofOfWorkNode {
@@ -68,7 +74,8 @@ public final class NodeHost: Sendable {
             } else if frame.from != driver {
                 logger.warning("ignored a mining request from \(frame.from), which is not the driver")
             }
-            let status = await NodeStatus.of(node, account: nil)
+            var status = await NodeStatus.of(node, account: nil)
+            status.configurationDigest = configurationDigest
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .transactionCheck(let requestId, let ids) where frame.from == driver:
             let answer: NodeMessage

@@ -45,6 +45,9 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
     public var diskWrittenBytes: UInt64
     /// Why the node stopped, if it did (a storage failure, say); nil while it runs.
     public var stopReason: String?
+    /// SHA-256 of the configuration file the node process was started from; nil for a node that
+    /// has none (in process). A driver of nodes it did not start refuses a node whose digest differs.
+    public var configurationDigest: Hash256?
 
     public init(height: UInt64, headHash: Hash256, stateDigest: Hash256?, raftRole: RaftRole = .none, term: UInt64 = 0,
                 nextNonce: UInt64? = nil, traffic: TrafficCounters = TrafficCounters(), diskReadBytes: UInt64 = 0,
@@ -99,6 +102,8 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         writer.write(diskWrittenBytes)
         writer.write(stopReason != nil)
         if let stopReason { writer.write(stopReason) }
+        writer.write(configurationDigest != nil)
+        if let configurationDigest { writer.write(configurationDigest) }
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
@@ -115,5 +120,7 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         diskReadBytes = try reader.readUInt64("status.diskReadBytes")
         diskWrittenBytes = try reader.readUInt64("status.diskWrittenBytes")
         stopReason = try reader.readBool("status.hasStopReason") ? try reader.readString("status.stopReason") : nil
+        configurationDigest = try reader.readBool("status.hasConfigurationDigest")
+            ? try reader.readHash("status.configurationDigest") : nil
     }
 }

@@ -1,6 +1,7 @@
 import CVernierSystem
 import Dispatch
 import Foundation
+import LedgerPrimitives
 import Logging
 import NetworkTransport
 import Node
@@ -22,23 +23,36 @@ public enum NodeProcess {
         case failed = 3
     }
 
-    /// Runs the node described by the file at `configurationPath` until it is told to stop.
-    public static func run(configurationPath: String) async -> Exit {
+    /// Runs the node described by the file at `configurationPath` until it is told to stop; with
+    /// `reset`, first removes the node's data directory so that it starts a fresh chain from genesis.
+    public static func run(configurationPath: String, reset: Bool = false) async -> Exit {
         let configuration: NodeProcessConfiguration
+        let configurationDigest: Hash256
         do {
-            configuration = try NodeProcessConfiguration.load(path: configurationPath)
+            (configuration, configurationDigest) = try NodeProcessConfiguration.loadWithDigest(path: configurationPath)
         } catch {
             writeToStandardError("vernier node: \(error)")
             return .invalidConfiguration
         }
-        // Die with the driver: SIGKILL when the thread that started us exits; and if the driver
-        // already died before we asked, our parent is no longer the driver.
-        _ = vernier_set_parent_death_signal(SIGKILL)
-        guard getppid() == configuration.parentProcessId else {
-            writeToStandardError("vernier node \(configuration.node): the driver (process \(configuration.parentProcessId)) is gone")
-            return .failed
+        // A child of the driver dies with it: SIGKILL when the thread that started us exits; and if
+        // the driver already died before we asked, our parent is no longer the driver.
+        if let parent = configuration.parentProcessId {
+            _ = vernier_set_parent_death_signal(SIGKILL)
+            guard getppid() == parent else {
+                writeToStandardError("vernier node \(configuration.node): the driver (process \(parent)) is gone")
+                return .failed
+            }
         }
         let name = configuration.node.name
+        if reset {
+            let dataDirectory = configuration.plan.directory + "/" + name
+            do {
+                if FileManager.default.fileExists(atPath: dataDirectory) { try FileManager.default.removeItem(atPath: dataDirectory) }
+            } catch {
+                writeToStandardError("vernier node \(name): --reset could not remove \(dataDirectory): \(error)")
+                return .failed
+            }
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
@@ -57,7 +71,7 @@ public enum NodeProcess {
         let endpoint: TCPEndpoint
         let host: NodeHost
         do {
-            (endpoint, host) = try await start(configuration, logger: logger)
+            (endpoint, host) = try await start(configuration, digest: configurationDigest, logger: logger)
         } catch {
             logger.critical("could not start: \(error)")
             writeToStandardError("vernier node \(name): \(error)")
@@ -72,7 +86,7 @@ public enum NodeProcess {
         let watchdog = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
-                if getppid() != configuration.parentProcessId { stopRequested.yield("the driver is gone") }
+                if let parent = configuration.parentProcessId, getppid() != parent { stopRequested.yield("the driver is gone") }
             }
         }
         var reason = "stopped"
@@ -91,7 +105,8 @@ public enum NodeProcess {
     }
 
     /// Opens the node's endpoint (which refuses frames that are not node messages) and its host.
-    private static func start(_ configuration: NodeProcessConfiguration, logger: Logger) async throws -> (TCPEndpoint, NodeHost) {
+    private static func start(_ configuration: NodeProcessConfiguration, digest: Hash256,
+                              logger: Logger) async throws -> (TCPEndpoint, NodeHost) {
         let identity = try configuration.identity()
         let nodeIndex = configuration.plan.nodeAddresses.firstIndex(of: configuration.node) ?? 0
         var endpointConfiguration = TCPEndpointConfiguration(
@@ -110,7 +125,7 @@ public enum NodeProcess {
         let endpoint = try await TCPEndpoint.start(endpointConfiguration)
         do {
             let host = try await NodeHost(plan: configuration.plan, address: configuration.node, endpoint: endpoint,
-                                          driver: configuration.driver)
+                                          driver: configuration.driver, configurationDigest: digest)
             return (endpoint, host)
         } catch {
             await endpoint.shutdown()

@@ -47,12 +47,13 @@ public struct NodeProcessConfiguration: Codable, Sendable {
     public var members: [Member]
     /// The member whose control requests (pausing miners) the node obeys.
     public var driver: NodeAddress
-    /// The driver's process id: the node exits if its parent is another process (the driver died
-    /// before the node could ask for its parent-death signal).
-    public var parentProcessId: Int32
+    /// The driver's process id when the driver started the node as its child: the node exits if its
+    /// parent is another process (the driver died before the node could ask for its parent-death
+    /// signal). Nil for a node that something else started (`deployment: hosts`).
+    public var parentProcessId: Int32?
 
     public init(node: NodeAddress, plan: FederationPlan, identity: SigningAccount, listenHost: String, listenPort: Int,
-                members: [Member], driver: NodeAddress, parentProcessId: Int32) {
+                members: [Member], driver: NodeAddress, parentProcessId: Int32?) {
         formatVersion = Self.currentFormatVersion
         self.node = node
         self.plan = plan
@@ -108,10 +109,16 @@ public struct NodeProcessConfiguration: Codable, Sendable {
 
     /// Reads and validates a configuration file; errors name the file and what is wrong.
     public static func load(path: String) throws -> NodeProcessConfiguration {
+        try loadWithDigest(path: path).configuration
+    }
+
+    /// Reads and validates a configuration file, with the SHA-256 of its bytes (the digest a node
+    /// reports, so that a driver knows which file it was started from).
+    public static func loadWithDigest(path: String) throws -> (configuration: NodeProcessConfiguration, digest: Hash256) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NodeConfigurationError(description: "\(path): cannot read the file")
         }
-        return try read(data, fileName: path)
+        return (try read(data, fileName: path), Hash256.sha256(Array(data)))
     }
 
     /// Decodes and validates a configuration file's bytes; errors start with `fileName` and say what is wrong.
@@ -135,11 +142,16 @@ public struct NodeProcessConfiguration: Codable, Sendable {
         return configuration
     }
 
-    /// Writes the configuration as JSON, readable by its owner only (it holds a private key).
-    public func write(to path: String) throws {
+    /// The configuration as the JSON a file holds.
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        return try encoder.encode(self)
+    }
+
+    /// Writes the configuration as JSON, readable by its owner only (it holds a private key).
+    public func write(to path: String) throws {
+        let data = try encoded()
         guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw NodeConfigurationError(description: "cannot write \(path)")
         }

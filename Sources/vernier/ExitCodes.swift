@@ -105,6 +105,22 @@ enum CapacityExit: Int32, CommandExit {
     }
 }
 
+/// `vernier deploy`.
+enum DeployExit: Int32, CommandExit {
+    case written = 0
+    case invalid = 2
+    case failed = 3
+
+    var code: Int32 { rawValue }
+    var meaning: String {
+        switch self {
+        case .written: "the files were written"
+        case .invalid: "invalid benchmark file, or no network with deployment: hosts"
+        case .failed: "the files could not be written (the directory already holds a deployment, or is not writable)"
+        }
+    }
+}
+
 /// `vernier simulate`, `bench-ordering`, `bench-pow` and `calibrate`: checks that pass or break.
 enum CheckExit: Int32, CommandExit {
     case passed = 0

@@ -25,7 +25,16 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Seconds a transaction may take before it counts as timed out (default: the file's transactionTimeout, else 30).")
     var transactionTimeoutSeconds: Double?
 
+    @Option(help: "With deployment: hosts, the directory `vernier deploy files` wrote (a file with several networks: its parent).")
+    var deployment: String?
+
+    @Option(help: "With deployment: hosts, seconds to wait for every node to answer from a fresh chain.")
+    var hostsReadySeconds: Double = 120
+
     func validate() throws {
+        guard hostsReadySeconds > 0, hostsReadySeconds <= 3600 else {
+            throw ValidationError("--hosts-ready-seconds must be in (0, 3600]")
+        }
         guard (transactionTimeoutSeconds.map { $0 > 0 && $0 <= 3600 }) ?? true else {
             throw ValidationError("--transaction-timeout-seconds must be in (0, 3600]")
         }
@@ -44,6 +53,23 @@ struct Run: AsyncParsableCommand {
         // The command line wins over the file, the file over the default of 30 s.
         benchmark.transactionTimeout = transactionTimeoutSeconds.map { .milliseconds(Int64($0 * 1000)) }
             ?? configuration.transactionTimeout ?? .seconds(30)
+        let hosted = configuration.federations.filter { $0.configuration.deployment == .hosts }
+        if !hosted.isEmpty {
+            guard let deployment else {
+                printToStandardError("vernier run: \(file) has deployment: hosts: give --deployment DIR, the directory `vernier deploy files` wrote")
+                throw RunExit.invalidFile.exitCode
+            }
+            do {
+                for named in hosted {
+                    let directory = configuration.networks != nil ? deployment + "/" + named.name : deployment
+                    benchmark.hostDeployments[named.name] = try DriverDeploymentFile.load(directory: directory)
+                }
+            } catch {
+                printToStandardError("vernier run: \(error)")
+                throw RunExit.invalidFile.exitCode
+            }
+            benchmark.hostsReadyTimeout = .milliseconds(Int64(hostsReadySeconds * 1000))
+        }
         // Node processes log into the run's directory from the start, so it exists before the run
         // (and keeps the logs when the run fails).
         let directory: String?

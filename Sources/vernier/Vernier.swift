@@ -9,7 +9,7 @@ struct Vernier: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, RunNode.self, Validate.self, Compare.self, Baseline.self, Capacity.self, Simulate.self, Calibrate.self,
-            BenchOrdering.self, BenchProofOfWork.self,
+            BenchOrdering.self, BenchProofOfWork.self, Deploy.self,
         ]
     )
 }

@@ -29,6 +29,11 @@ public struct BenchmarkRun: Sendable {
     /// With `deployment: processes`: the `vernier` executable that runs each node, and where each
     /// node's log goes (`<directory>/<node>.log`).
     public var nodeProcesses: ProcessDeployment?
+    /// With `deployment: hosts`: each hosts network's driver file (from `vernier deploy files`), by
+    /// network name.
+    public var hostDeployments: [String: DriverDeploymentFile] = [:]
+    /// With `deployment: hosts`: how long the driver waits for every node to answer, fresh.
+    public var hostsReadyTimeout: Duration = .seconds(120)
 
     public init(configuration: BenchmarkConfiguration, baseDirectory: String, dataDirectory: String) {
         self.configuration = configuration
@@ -102,10 +107,11 @@ public struct BenchmarkRun: Sendable {
     }
 
     func makeEnvironment(repetition: Int, network named: NamedNetwork) async throws -> BenchmarkEnvironment {
-        let seed = configuration.seed &+ UInt64(repetition) &* 0x9E37_79B9_7F4A_7C15
+        let seed = Self.federationSeed(of: configuration, repetition: repetition)
         let accounts = AccountPool(seed: configuration.seed, count: configuration.accounts, window: configuration.nonceWindow)
         let context = WorkloadContext(seed: configuration.seed, accounts: accounts, startMilliseconds: WallClock.nowMilliseconds())
-        let genesis = GenesisConfiguration(chainId: configuration.name, regulator: context.regulator.address)
+        let genesis = Self.genesis(of: configuration)
+        precondition(genesis.regulator == context.regulator.address, "the genesis names the workload's regulator")
         let several = configuration.networks != nil
         let directory = dataDirectory + "/repetition-\(repetition)" + (several ? "/\(named.name)" : "")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -115,7 +121,8 @@ public struct BenchmarkRun: Sendable {
         let federation: (any BenchmarkFederation)?
         do {
             federation = needsLedger
-                ? try await startFederation(named.configuration, genesis: genesis, directory: directory, seed: seed) : nil
+                ? try await startFederation(named.configuration, networkName: named.name, genesis: genesis, directory: directory,
+                                          seed: seed) : nil
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -337,19 +344,9 @@ public struct BenchmarkRun: Sendable {
         }
     }
 
-    private func startFederation(_ network: NetworkConfiguration, genesis: GenesisConfiguration, directory: String,
+    private func startFederation(_ network: NetworkConfiguration, networkName: String, genesis: GenesisConfiguration, directory: String,
                                  seed: UInt64) async throws -> any BenchmarkFederation {
-        let plan: FederationPlan
-        switch network.consensus {
-        case .raft(let settings):
-            plan = FederationPlan(raft: settings, network: network, genesis: genesis,
-                                  directory: directory, seed: seed)
-        case .proofOfWork(let settings):
-            plan = FederationPlan(proofOfWork: settings, network: network, genesis: genesis,
-                                  directory: directory, seed: seed, hashesPerSecondPerCore: FederationPlan.measureHashRate())
-        case .singleStore:
-            plan = FederationPlan(storeNetwork: network, genesis: genesis, directory: directory, seed: seed)
-        }
+        let plan = FederationPlan(network: network, genesis: genesis, directory: directory, seed: seed)
         switch network.deployment {
         case .inProcess:
             return try await InProcessFederation.start(plan)
@@ -358,6 +355,11 @@ public struct BenchmarkRun: Sendable {
                 throw RunError(description: "network.deployment: processes needs the vernier executable and a log directory")
             }
             return try await ProcessFederation.start(plan, deployment: nodeProcesses)
+        case .hosts:
+            guard let deployment = hostDeployments[networkName] else {
+                throw RunError(description: "network \(networkName) has deployment: hosts: give the directory `vernier deploy files` wrote with --deployment")
+            }
+            return try await ProcessFederation.connect(to: deployment, network: network, timeout: hostsReadyTimeout)
         }
     }
 }

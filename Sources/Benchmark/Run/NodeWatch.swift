@@ -63,6 +63,7 @@ final class NodeWatch: Sendable {
                 switch exit {
                 case .exited(let status): exitStatus = status
                 case .signalled(let number): signal = number
+                case .unreachable: break
                 }
                 let incident = state.withLock { state in
                     let incident = NodeIncident(node: node.name, network: network, seconds: seconds, round: state.round,

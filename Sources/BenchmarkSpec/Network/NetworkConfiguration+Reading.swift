@@ -1,7 +1,7 @@
 import ConfigurationReading
 extension NetworkConfiguration {
     /// The keys allowed in `network`.
-    static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage"]
+    static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage", "hosts", "placement"]
 
     /// Reads `network`; nil if anything was reported.
     static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
@@ -37,10 +37,27 @@ extension NetworkConfiguration {
         }
         let links = mapping.read("links", default: LinkConfiguration(), LinkConfiguration.read)
         let storage = mapping.read("storage", default: StorageSettings(), StorageSettings.read)
-        guard let consensus, let deployment, let organizations, let links, let storage else { return nil }
-        return NetworkConfiguration(
+        guard let consensus, let deployment, let organizations, let links, let storage else {
+            if deployment != .hosts { rejectHosts(in: mapping) }
+            return nil
+        }
+        var network = NetworkConfiguration(
             consensus: consensus, deployment: deployment, organizations: organizations, links: links, storage: storage
         )
+        if deployment == .hosts {
+            guard let hosts = HostsConfiguration.read(in: mapping, network: network) else { return nil }
+            network.hosts = hosts
+        } else {
+            rejectHosts(in: mapping)
+        }
+        return network
+    }
+
+    /// Reports `hosts` and `placement` where the deployment is not `hosts`.
+    private static func rejectHosts(in mapping: ConfigurationMapping) {
+        for key in ["hosts", "placement"] {
+            mapping.optional(key)?.report("\(key) is read only with deployment: hosts")
+        }
     }
 
     /// Reports a consensus section that does not belong to the chosen consensus.

@@ -3,7 +3,7 @@ import ConfigurationReading
 public struct NetworkConfiguration: Sendable, Hashable, Encodable {
     /// The consensus protocol with its settings.
     public var consensus: ConsensusConfiguration
-    /// Whether nodes share the driver's process or run one process each.
+    /// Whether nodes share the driver's process, run one process each, or run on hosts.
     public var deployment: Deployment
     /// The organisations and their peers (empty only with `consensus: none`).
     public var organizations: [Organization]
@@ -11,6 +11,8 @@ public struct NetworkConfiguration: Sendable, Hashable, Encodable {
     public var links: LinkConfiguration
     /// How nodes write to disk.
     public var storage: StorageSettings
+    /// The machines and the nodes' places on them; set exactly when the deployment is `hosts`.
+    public var hosts: HostsConfiguration?
 
     /// Creates a network configuration.
     public init(
@@ -18,12 +20,14 @@ public struct NetworkConfiguration: Sendable, Hashable, Encodable {
         deployment: Deployment = .inProcess,
         organizations: [Organization] = [],
         links: LinkConfiguration = LinkConfiguration(),
-        storage: StorageSettings = StorageSettings()
+        storage: StorageSettings = StorageSettings(),
+        hosts: HostsConfiguration? = nil
     ) {
         self.consensus = consensus
         self.deployment = deployment
         self.organizations = organizations
         self.links = links
         self.storage = storage
+        self.hosts = hosts
     }
 }

@@ -121,6 +121,8 @@ extension Fault {
             "restart needs deployment: processes (a node in the driver's process cannot start again)"
         case ("partition", .processes), ("slow", .processes):
             "\(kind) needs deployment: in-process (vernier cannot cut or slow the network between node processes yet)"
+        case (_, .hosts):
+            "\(kind) needs deployment: in-process or processes (vernier does not control nodes that something else started)"
         default:
             nil
         }

@@ -18,9 +18,12 @@ struct SpawnedNode: Sendable, Hashable {
 public enum NodeExit: Sendable, Hashable, CustomStringConvertible {
     case exited(Int32)
     case signalled(Int32)
+    /// A node the driver did not start stopped answering it, or reported that it stopped.
+    case unreachable(String)
 
     public var description: String {
         switch self {
+        case .unreachable(let reason): reason
         case .exited(let status): "exited with status \(status)"
         case .signalled(let signal): "killed by signal \(signal)" + (Self.signalNames[signal].map { " (\($0))" } ?? "")
         }

@@ -68,9 +68,16 @@ public final class ProcessFederation: BenchmarkFederation {
     private let listeners: [NodeAddress]
     private let clientTask: Task<Void, Never>
     private let statusTimeout: Duration = .seconds(2)
+    /// True for nodes that something else started (`deployment: hosts`): the driver neither stops
+    /// them nor sees their exits, and a node that stops answering counts as dead.
+    let nodesStartedElsewhere: Bool
+    /// Status requests each node has left unanswered in a row (nodes started elsewhere).
+    let unansweredPolls = Mutex<[NodeAddress: Int]>([:])
 
-    private init(plan: FederationPlan, deployment: ProcessDeployment, clientEndpoint: TCPEndpoint, launcher: NodeLauncher,
-                 configurationPaths: [NodeAddress: String], ports: [NodeAddress: Int], spawned: [NodeAddress: SpawnedNode]) {
+    init(plan: FederationPlan, deployment: ProcessDeployment, clientEndpoint: TCPEndpoint, launcher: NodeLauncher,
+         configurationPaths: [NodeAddress: String], ports: [NodeAddress: Int], spawned: [NodeAddress: SpawnedNode],
+         nodesStartedElsewhere: Bool = false) {
+        self.nodesStartedElsewhere = nodesStartedElsewhere
         self.ports = ports
         self.plan = plan
         self.deployment = deployment
@@ -275,6 +282,7 @@ public final class ProcessFederation: BenchmarkFederation {
     }
 
     public func unplannedExits() async -> [(node: NodeAddress, exit: NodeExit)] {
+        if nodesStartedElsewhere { return await unreachableNodes() }
         let processes = running.withLock { $0 }
         var exits: [(node: NodeAddress, exit: NodeExit)] = []
         for address in addresses {

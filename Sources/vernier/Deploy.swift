@@ -1,0 +1,59 @@
+import ArgumentParser
+import Benchmark
+import Federation
+
+/// `vernier deploy`: writes what other tools need to start a `deployment: hosts` federation.
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the files that start a federation on hosts.",
+        subcommands: [DeployFiles.self]
+    )
+}
+
+/// `vernier deploy files <file> --out <dir>`: one node configuration per node, and the driver's file.
+struct DeployFiles: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "files",
+        abstract: "Write each node's configuration file and the driver's file for deployment: hosts.",
+        discussion: """
+            Writes <out>/<node>.node.json for every node (start each with `vernier node FILE` on its \
+            host) and <out>/driver.json (give the directory to `vernier run --deployment`). Keys are \
+            new and random; every file is readable by its owner only. A file with several networks \
+            gets one directory per hosts network, <out>/<network>/.
+            """ + "\n\n" + ExitCodes.help(DeployExit.self)
+    )
+
+    @Argument(help: "The benchmark file; its networks with deployment: hosts are deployed.")
+    var file: String = "benchmark.yaml"
+
+    @Option(help: "The directory to write the files into; it must not hold a deployment already.")
+    var out: String
+
+    @Option(help: "Where each node keeps its data on its host (<data-directory>/<node>).")
+    var dataDirectory: String = "/var/lib/vernier"
+
+    func run() async throws {
+        let configuration = try loadBenchmarkOrExit(file, invalid: DeployExit.invalid)
+        let deployments: [(network: String, deployment: HostDeployment)]
+        do {
+            deployments = try BenchmarkRun.hostDeployments(of: configuration, dataDirectory: dataDirectory)
+        } catch {
+            printToStandardError("vernier deploy files: \(error)")
+            throw DeployExit.invalid.exitCode
+        }
+        let several = configuration.networks != nil
+        for (network, deployment) in deployments {
+            let directory = several ? out + "/" + network : out
+            do {
+                try deployment.write(to: directory)
+            } catch {
+                printToStandardError("vernier deploy files: \(error)")
+                throw DeployExit.failed.exitCode
+            }
+            print("\(directory)/: \(deployment.nodeFiles.count) node files and \(HostDeployment.driverFileName)")
+            for file in deployment.nodeFiles {
+                print("  \(file.fileName)  on \(file.location.host) (\(file.location.address):\(file.location.port))")
+            }
+        }
+    }
+}
