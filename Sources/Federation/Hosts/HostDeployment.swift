@@ -153,12 +153,15 @@ public struct DriverDeploymentFile: Codable, Sendable {
 }
 
 extension NetworkConfiguration {
-    /// SHA-256 of this federation as the benchmark file gives it (sorted JSON): what a deployment
-    /// was made for.
+    /// SHA-256 of this federation as the benchmark file gives it (sorted JSON), without the hosts'
+    /// addresses and ports: what a deployment was made for. Where the nodes listen is pinned by each
+    /// node's own file digest instead, so that a deployment may place them (Kubernetes names them).
     public var deploymentDigest: Hash256 {
+        var federation = self
+        federation.hosts?.hosts = federation.hosts?.hosts.map { Host(name: $0.name, address: "", firstPort: 0) } ?? []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Hash256.sha256(Array((try? encoder.encode(self)) ?? Data()))
+        return Hash256.sha256(Array((try? encoder.encode(federation)) ?? Data()))
     }
 }
 
