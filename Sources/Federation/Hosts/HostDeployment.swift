@@ -158,7 +158,10 @@ extension NetworkConfiguration {
     /// node's own file digest instead, so that a deployment may place them (Kubernetes names them).
     public var deploymentDigest: Hash256 {
         var federation = self
-        federation.hosts?.hosts = federation.hosts?.hosts.map { Host(name: $0.name, address: "", firstPort: 0) } ?? []
+        if var hosts = federation.hosts {
+            hosts.hosts = hosts.hosts.map { Host(name: $0.name, address: "", firstPort: 0) }
+            federation.hosts = hosts
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Hash256.sha256(Array((try? encoder.encode(federation)) ?? Data()))
