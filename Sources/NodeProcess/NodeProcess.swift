@@ -114,6 +114,7 @@ public enum NodeProcess {
             listen: TCPListenAddress(host: configuration.listenHost, port: configuration.listenPort),
             directory: NodeProcessConfiguration.transportDirectory(configuration.members), links: configuration.plan.links,
             seed: configuration.plan.seed &+ UInt64(nodeIndex), logger: logger)
+        endpointConfiguration.linkOverrides = configuration.plan.linkOverrides(from: configuration.node)
         endpointConfiguration.frameValidator = { (bytes: [UInt8]) -> String? in
             do {
                 _ = try NodeMessage(frame: bytes)

@@ -104,6 +104,33 @@ struct HostsConfigurationTests {
         #expect(noHosts == ["network.hosts: missing required key"])
     }
 
+    @Test func siteLinksJoinHostsOrGroupsBothWays() throws {
+        let yaml = Self.file(hosts: Self.threeHosts).replacingOccurrences(of: "  raft: { orderers: 3 }", with: """
+              raft: { orderers: 3 }
+              links:
+                latency: 1ms
+                between:
+                  - { sites: [hospital-a, hospital-b], latency: 40ms, jitter: 5ms }
+                  - { sites: [orderers, org2], loss: 0.01 }
+            """)
+        let network = try BenchmarkConfiguration(yaml: yaml, fileName: "f.yaml").network
+        #expect(network.links.between == [
+            SiteLink(sites: ["hospital-a", "hospital-b"], latency: .milliseconds(40), jitter: .milliseconds(5)),
+            SiteLink(sites: ["orderers", "org2"], latency: .milliseconds(1), loss: 0.01),
+        ])
+        #expect(network.siteLink(from: "peer1.org1", to: "peer0.org2")?.latency == .milliseconds(40))
+        #expect(network.siteLink(from: "peer0.org2", to: "peer0.org1")?.latency == .milliseconds(40))
+        #expect(network.siteLink(from: "peer0.org2", to: "orderer1")?.loss == 0.01)
+        #expect(network.siteLink(from: "orderer0", to: "peer0.org1") == nil)
+
+        let broken = yaml.replacingOccurrences(of: "[orderers, org2], loss: 0.01", with: "[orderers, hospital-c]")
+            .replacingOccurrences(of: "jitter: 5ms }", with: "jitter: 5ms }\n      - { sites: [hospital-b, hospital-a] }")
+        #expect(try Self.errors(broken) == [
+            "network.links.between[1].sites: the link between hospital-b and hospital-a is given twice",
+            "network.links.between[2].sites[1]: unknown site \"hospital-c\": a site is a group (orderers, org1, org2) or a host (hospital-a)",
+        ])
+    }
+
     @Test func faultsCannotBeInjectedIntoNodesStartedElsewhere() throws {
         let errors = try Self.errors(Self.file(hosts: Self.threeHosts, faults: "{ at: 1s, crash: orderer0 }").replacingOccurrences(
             of: "txNumber: 10", with: "txDuration: 10s"))

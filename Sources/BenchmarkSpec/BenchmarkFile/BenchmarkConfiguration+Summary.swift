@@ -52,7 +52,11 @@ extension BenchmarkConfiguration {
             }
             let links = network.links
             row("links", "latency \(links.latency.benchmarkText), jitter \(links.jitter.benchmarkText), "
-                + "loss \(RateControl.text(links.loss * 100))%")
+                + "loss \(RateControl.text(links.loss * 100))%" + (links.between.isEmpty ? "" : " between other sites"))
+            for link in links.between {
+                row("", "\(link.sites[0]) <-> \(link.sites[1]): latency \(link.latency.benchmarkText), "
+                    + "jitter \(link.jitter.benchmarkText), loss \(RateControl.text(link.loss * 100))%")
+            }
             row("storage", network.storage.fsync
                 ? "fsync on"
                 : "fsync OFF: commits are not durable (for experiments only)")
