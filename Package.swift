@@ -152,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation",
+                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation", "CVernierSystem",
                 "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
