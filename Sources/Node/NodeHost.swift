@@ -1,4 +1,5 @@
 import LedgerCore
+public import Monitor
 public import Transport
 import Logging
 
@@ -8,17 +9,21 @@ import Logging
 /// A driver cannot read a node's actor across processes, so it asks with `statusRequest` and
 /// `pauseMining` frames; the host takes those out of the stream before the node sees it and answers
 /// them from the node's state. Only the driver may pause mining; anyone authenticated may ask status.
+/// Each status carries the process's own resources when the host is given ``ownResources``.
 public final class NodeHost: Sendable {
     public let node: any LedgerNode
     public let endpoint: any TransportEndpoint
     /// The address whose `pauseMining` requests are obeyed.
     public let driver: NodeAddress
+    /// Reads this process's resources for each status, where the node is its process's only node.
+    public let ownResources: OwnProcessResources?
     private let nodeInbox: AsyncStream<InboundFrame>.Continuation
     private let pump: Task<Void, Never>
 
-    /// Builds the node at `address` from `plan` on `endpoint` and starts it.
+    /// Builds the node at `address` from `plan` on `endpoint` and starts it; its statuses report
+    /// `ownResources` when given (the node is alone in its process).
     public init(plan: FederationPlan, address: NodeAddress, endpoint: any TransportEndpoint, driver: NodeAddress,
-                inboxCapacity: Int = 65_536) async throws {
+                ownResources: OwnProcessResources? = nil, inboxCapacity: Int = 65_536) async throws {
         let (inbox, continuation) = AsyncStream.makeStream(of: InboundFrame.self,
                                                            bufferingPolicy: .bufferingOldest(inboxCapacity))
         let filtered = FilteredEndpoint(base: endpoint, inbox: inbox)
@@ -26,6 +31,7 @@ public final class NodeHost: Sendable {
         self.node = node
         self.endpoint = endpoint
         self.driver = driver
+        self.ownResources = ownResources
         nodeInbox = continuation
         pump = Task { [logger = Logger(label: "vernier.host.\(address.name)")] in
             for await frame in endpoint.inbox {
@@ -35,7 +41,7 @@ public final class NodeHost: Sendable {
                     }
                     continue
                 }
-                await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, logger: logger)
+                await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, ownResources: ownResources, logger: logger)
             }
             continuation.finish()
         }
@@ -50,7 +56,7 @@ public final class NodeHost: Sendable {
     }
 
     private static func answer(_ frame: InboundFrame, node: any LedgerNode, endpoint: any TransportEndpoint,
-                               driver: NodeAddress, logger: Logger) async {
+                               driver: NodeAddress, ownResources: OwnProcessResources?, logger: Logger) async {
         let message: NodeMessage
         do {
             message = try NodeMessage(frame: frame.bytes)
@@ -60,7 +66,7 @@ public final class NodeHost: Sendable {
         }
         switch message {
         case .statusRequest(let requestId, let account):
-            let status = await NodeStatus.of(node, account: account)
+            let status = await NodeStatus.of(node, account: account, ownResources: ownResources)
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .pauseMining(let requestId, let paused):
             if frame.from == driver, let miner = node as? ProofOfWorkNode {
@@ -68,7 +74,7 @@ public final class NodeHost: Sendable {
             } else if frame.from != driver {
                 logger.warning("ignored a mining request from \(frame.from), which is not the driver")
             }
-            let status = await NodeStatus.of(node, account: nil)
+            let status = await NodeStatus.of(node, account: nil, ownResources: ownResources)
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .transactionCheck(let requestId, let ids) where frame.from == driver:
             let answer: NodeMessage

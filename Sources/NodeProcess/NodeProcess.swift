@@ -2,6 +2,7 @@ import CVernierSystem
 import Dispatch
 import Foundation
 import Logging
+import Monitor
 import NetworkTransport
 import Node
 import Transport
@@ -110,7 +111,7 @@ public enum NodeProcess {
         let endpoint = try await TCPEndpoint.start(endpointConfiguration)
         do {
             let host = try await NodeHost(plan: configuration.plan, address: configuration.node, endpoint: endpoint,
-                                          driver: configuration.driver)
+                                          driver: configuration.driver, ownResources: OwnProcessResources())
             return (endpoint, host)
         } catch {
             await endpoint.shutdown()
