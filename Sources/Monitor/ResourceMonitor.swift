@@ -100,7 +100,7 @@ public actor ResourceMonitor {
             }
         }
         let read = sampler.sample()
-        let order = Dictionary(uniqueKeysWithValues: sampler.nodes.enumerated().map { ($1.name, $0) })
+        let order = Dictionary(sampler.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let samples = (read.samples + reported.compactMap(\.sample)).sorted { (order[$0.node] ?? 0) < (order[$1.node] ?? 0) }
         let failures = read.failures + reported.compactMap(\.failure)
         let pass = SamplingPass(samples: samples, failures: failures, startNanoseconds: start,
@@ -125,9 +125,10 @@ public actor ResourceMonitor {
             nodeTimeNanoseconds: reading.monotonicNanoseconds)
     }
 
-    /// The recorded samples of `node`, oldest first.
+    /// The recorded samples of `node`, oldest first (by time: two passes can overlap while they
+    /// wait for reporting nodes, so samples are not always recorded in time order).
     public func samples(node: String) -> [ResourceSample] {
-        histories[node]?.elements ?? []
+        (histories[node]?.elements ?? []).sorted { $0.timeNanoseconds < $1.timeNanoseconds }
     }
 
     /// Every node's recorded samples taken from `startNanoseconds` to `endNanoseconds` (inclusive), by
