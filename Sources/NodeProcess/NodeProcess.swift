@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LedgerPrimitives
 import Logging
+import Monitor
 import NetworkTransport
 import Node
 import Transport
@@ -126,7 +127,8 @@ public enum NodeProcess {
         let endpoint = try await TCPEndpoint.start(endpointConfiguration)
         do {
             let host = try await NodeHost(plan: configuration.plan, address: configuration.node, endpoint: endpoint,
-                                          driver: configuration.driver, configurationDigest: digest)
+                                          driver: configuration.driver, configurationDigest: digest,
+                                          ownResources: OwnProcessResources())
             return (endpoint, host)
         } catch {
             await endpoint.shutdown()
