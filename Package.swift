@@ -227,7 +227,7 @@ let package = Package(
             name: "VernierTests",
             dependencies: [
                 "LedgerPrimitives",
-                "vernier", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
+                "vernier", "Federation", "KubernetesManifests", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
                 "Consensus", "Transport", "NetworkTransport", logging,
             ],
             swiftSettings: strictSwift
