@@ -56,7 +56,7 @@ extension NetworkConfiguration {
         return network
     }
 
-    /// Reports `hosts` and `placement` where the deployment is not `hosts`.
+    /// Reports `hosts`, `placement` and `resources` where the deployment is not `hosts`.
     private static func rejectHosts(in mapping: ConfigurationMapping) {
         for key in ["hosts", "placement", "resources"] {
             mapping.optional(key)?.report("\(key) is read only with deployment: hosts")
