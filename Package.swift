@@ -74,12 +74,12 @@ let package = Package(
         .target(name: "NodeCore", dependencies: ["LedgerPrimitives", "LedgerCore", "Contracts", "Consensus", "Transport"], swiftSettings: strictSwift),
         // Running nodes: actor shells around the cores (orderer, peer, miner, store), node messages, the federation plan, the node host.
         .target(
-            name: "Node", dependencies: ["LedgerPrimitives", "NodeCore", "LedgerCore", "Contracts", "Consensus", "Storage", "Transport", logging], swiftSettings: strictSwift
+            name: "Node", dependencies: ["LedgerPrimitives", "NodeCore", "LedgerCore", "Contracts", "Consensus", "Storage", "Transport", "Monitor", logging], swiftSettings: strictSwift
         ),
         // One node as its own OS process (`vernier node`): the node configuration file and the process's life.
         .target(
             name: "NodeProcess",
-            dependencies: ["LedgerPrimitives", "Node", "NetworkTransport", "Transport", "LedgerCore", "Consensus", "CVernierSystem", crypto, logging],
+            dependencies: ["LedgerPrimitives", "Node", "NetworkTransport", "Transport", "LedgerCore", "Consensus", "Monitor", "CVernierSystem", crypto, logging],
             swiftSettings: strictSwift
         ),
         // The deterministic simulations: the real orderer, Raft and peer code (and proof-of-work) under one seed.
@@ -89,7 +89,7 @@ let package = Package(
 
         // MARK: Measuring
 
-        // Resource sampling from /proc and /sys: a node's process or thread, the machine's CPU and block device.
+        // Resource sampling from /proc and /sys: a node's process or thread, a node process's reading of itself (and the readings nodes report), the machine's CPU and block device.
         .target(name: "Monitor", swiftSettings: strictSwift),
         // Statistics: HdrHistogram latency distributions, Student-t intervals, Welch's test.
         .target(name: "Statistics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strictSwift),
@@ -159,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Benchmark", "Capacity", "KubernetesManifests", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation",
+                "Benchmark", "Capacity", "KubernetesManifests", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation", "CVernierSystem",
                 "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -186,7 +186,7 @@ let package = Package(
             dependencies: ["LedgerPrimitives", "NetworkTransport", "Transport", "LedgerCore", logging] + nio,
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "NodeTests", dependencies: ["LedgerPrimitives", "Node", "NodeCore", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
+        .testTarget(name: "NodeTests", dependencies: ["LedgerPrimitives", "Node", "NodeCore", "LedgerCore", "Consensus", "Monitor", "Transport"], swiftSettings: strictSwift),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "NodeCore", "Consensus"], swiftSettings: strictSwift),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
@@ -228,7 +228,7 @@ let package = Package(
             dependencies: [
                 "LedgerPrimitives",
                 "vernier", "Federation", "KubernetesManifests", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
-                "Consensus", "Transport", "NetworkTransport", logging,
+                "Consensus", "Transport", "NetworkTransport", "Monitor", logging,
             ],
             swiftSettings: strictSwift
         ),

@@ -6,6 +6,9 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 int vernier_set_parent_death_signal(int signal) {
 #ifdef __linux__
@@ -35,5 +38,17 @@ int vernier_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
     (void)actions;
     (void)lowest;
     return 0;
+#endif
+}
+
+int vernier_set_allocator_thresholds(int mmap_threshold_bytes, int trim_threshold_bytes) {
+#ifdef __GLIBC__
+    int mmap_set = mallopt(M_MMAP_THRESHOLD, mmap_threshold_bytes);
+    int trim_set = mallopt(M_TRIM_THRESHOLD, trim_threshold_bytes);
+    return (mmap_set == 1 && trim_set == 1) ? 0 : -1;
+#else
+    (void)mmap_threshold_bytes;
+    (void)trim_threshold_bytes;
+    return -1;
 #endif
 }

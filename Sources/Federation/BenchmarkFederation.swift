@@ -33,8 +33,6 @@ public protocol BenchmarkFederation: AnyObject, Sendable, FaultInjecting {
     var nodeThreadIDs: Set<Int32> { get }
     /// What the resource monitor samples: each node, and the driver's whole process as `process`.
     func monitoredNodes() -> [MonitoredNode]
-    /// Brings the counters the monitor reads up to date (a no-op where they are live).
-    func refreshCounters() async
     /// Each node's operating-system process id, when nodes run as processes.
     func nodeProcessIds() async -> [String: Int32]
     /// Nodes that ended since the last call without a planned fault asking for it (killed from
@@ -61,8 +59,6 @@ extension InProcessFederation: BenchmarkFederation {
         monitored.append(MonitoredNode(name: "process", source: .currentProcess))
         return monitored
     }
-
-    public func refreshCounters() async {}
 
     public func nodeProcessIds() async -> [String: Int32] { [:] }
 

@@ -42,11 +42,14 @@ extension InProcessFederation: FaultInjecting {
     }
 
     public func slowNode(_ node: NodeAddress, latency: Duration?) async throws {
-        let base = plan.links
-        let settings = latency.map { LinkSettings(latency: base.latency + $0, jitter: base.jitter, lossProbability: base.lossProbability) }
+        // Slower than each pair's own link (a site link where one applies), and back to it after.
+        func slowed(_ base: LinkSettings) -> LinkSettings {
+            guard let latency else { return base }
+            return LinkSettings(latency: base.latency + latency, jitter: base.jitter, lossProbability: base.lossProbability)
+        }
         for other in plan.nodeAddresses + [client.address] where other != node {
-            network.setLink(from: node, to: other, settings: settings)
-            network.setLink(from: other, to: node, settings: settings)
+            network.setLink(from: node, to: other, settings: slowed(plan.link(from: node, to: other)))
+            network.setLink(from: other, to: node, settings: slowed(plan.link(from: other, to: node)))
         }
     }
 }

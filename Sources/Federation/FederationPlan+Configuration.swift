@@ -69,6 +69,21 @@ extension FederationPlan {
         case .singleStore:
             self.init(storeNetwork: network, genesis: genesis, directory: directory, seed: seed)
         }
+        linkOverrides = Self.siteLinkOverrides(of: network, nodes: nodeAddresses)
+    }
+
+    /// The node-to-node links that `network`'s site links give, both ways; nil when there are none.
+    static func siteLinkOverrides(of network: NetworkConfiguration, nodes: [NodeAddress]) -> [NodePairLink]? {
+        guard !network.links.between.isEmpty else { return nil }
+        var overrides: [NodePairLink] = []
+        for source in nodes {
+            for destination in nodes where destination != source {
+                guard let link = network.siteLink(from: source.name, to: destination.name) else { continue }
+                overrides.append(NodePairLink(source: source, destination: destination, settings: LinkSettings(
+                    latency: link.latency, jitter: link.jitter, lossProbability: link.loss)))
+            }
+        }
+        return overrides
     }
 
     /// The no-ledger baseline: one store node.

@@ -3,6 +3,10 @@
 /// Each node keeps a bounded history (a ring buffer of ``historyCapacity`` samples; the oldest are
 /// dropped first). Call ``sampleNow()`` exactly at a round's start and end, then ``summary(from:to:)``
 /// with the two passes' times to get the round's per-node figures.
+///
+/// A pass reads `/proc` for the processes and threads the driver can see, and asks every node that
+/// reports its own readings (``ResourceSource/reported``) at the same time. A node that cannot be
+/// sampled leaves a missed sample (a ``NodeSamplingFailure``), which summaries count and name.
 public actor ResourceMonitor {
     /// The sampling interval when none is given: one second, as `monitor.interval`.
     public static let defaultInterval: Duration = .seconds(1)
@@ -18,6 +22,8 @@ public actor ResourceMonitor {
 
     private let sampler: ResourceSampler
     private var histories: [String: BoundedRing<ResourceSample>]
+    /// Each node's missed samples, bounded as its samples are.
+    private var missedHistories: [String: BoundedRing<NodeSamplingFailure>]
     private var recentFailures: BoundedRing<NodeSamplingFailure>
     private var samplingTask: Task<Void, Never>?
 
@@ -32,8 +38,13 @@ public actor ResourceMonitor {
         self.historyCapacity = capacity
         sampler = ResourceSampler(nodes: nodes)
         var histories: [String: BoundedRing<ResourceSample>] = [:]
-        for node in nodes { histories[node.name] = BoundedRing(capacity: capacity) }
+        var missedHistories: [String: BoundedRing<NodeSamplingFailure>] = [:]
+        for node in nodes {
+            histories[node.name] = BoundedRing(capacity: capacity)
+            missedHistories[node.name] = BoundedRing(capacity: capacity)
+        }
         self.histories = histories
+        self.missedHistories = missedHistories
         recentFailures = .init(capacity: Self.failureHistoryCapacity)
     }
 
@@ -61,18 +72,63 @@ public actor ResourceMonitor {
         samplingTask = nil
     }
 
-    /// Samples every node now, records the samples, and returns the pass (for a round's start or end mark).
+    /// Samples every node now, records the samples and the missed ones, and returns the pass (for a
+    /// round's start or end mark). Nodes that report their own readings are asked all at once; the
+    /// pass ends when the last has answered or given up (each provider keeps its own timeout).
     @discardableResult
-    public func sampleNow() -> SamplingPass {
-        let pass = sampler.sample()
+    public func sampleNow() async -> SamplingPass {
+        let start = ResourceSampler.monotonicNanoseconds()
+        let reporting = sampler.nodes.enumerated().compactMap { index, node in node.report.map { (index, node.name, $0) } }
+        var reported: [(index: Int, sample: ResourceSample?, failure: NodeSamplingFailure?)] = []
+        if !reporting.isEmpty {
+            reported = await withTaskGroup(of: (Int, ResourceSample?, NodeSamplingFailure?).self) { group in
+                for (index, name, report) in reporting {
+                    group.addTask {
+                        let answer = await report()
+                        let received = ResourceSampler.monotonicNanoseconds()
+                        switch answer {
+                        case .measured(let resources):
+                            return (index, Self.sample(of: name, reported: resources, receivedNanoseconds: received), nil)
+                        case .missing(let reason):
+                            return (index, nil, NodeSamplingFailure(node: name, missingReport: reason, timeNanoseconds: received))
+                        }
+                    }
+                }
+                var answers: [(index: Int, sample: ResourceSample?, failure: NodeSamplingFailure?)] = []
+                for await answer in group { answers.append(answer) }
+                return answers.sorted { $0.index < $1.index }
+            }
+        }
+        let read = sampler.sample()
+        let order = Dictionary(sampler.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let samples = (read.samples + reported.compactMap(\.sample)).sorted { (order[$0.node] ?? 0) < (order[$1.node] ?? 0) }
+        let failures = read.failures + reported.compactMap(\.failure)
+        let pass = SamplingPass(samples: samples, failures: failures, startNanoseconds: start,
+                                endNanoseconds: ResourceSampler.monotonicNanoseconds())
         for sample in pass.samples { histories[sample.node]?.append(sample) }
-        for failure in pass.failures { recentFailures.append(failure) }
+        for failure in pass.failures {
+            recentFailures.append(failure)
+            if failure.sampleIsMissing { missedHistories[failure.node]?.append(failure) }
+        }
         return pass
     }
 
-    /// The recorded samples of `node`, oldest first.
+    /// The sample a reporting node's answer gives: its own readings, received at `receivedNanoseconds`.
+    static func sample(of node: String, reported: ReportedResources, receivedNanoseconds: UInt64) -> ResourceSample {
+        let reading = reported.reading
+        return ResourceSample(
+            node: node, timeNanoseconds: receivedNanoseconds, cpuSeconds: Double(reading.cpuNanoseconds) / 1e9,
+            residentBytes: reading.residentBytes,
+            networkInBytes: reported.networkInBytes, networkOutBytes: reported.networkOutBytes,
+            diskReadBytes: reading.diskReadBytes, diskWrittenBytes: reading.diskWrittenBytes,
+            memoryScope: .process, diskSource: .reportedProcIO, networkSource: .transportCounters,
+            nodeTimeNanoseconds: reading.monotonicNanoseconds)
+    }
+
+    /// The recorded samples of `node`, oldest first (by time: two passes can overlap while they
+    /// wait for reporting nodes, so samples are not always recorded in time order).
     public func samples(node: String) -> [ResourceSample] {
-        histories[node]?.elements ?? []
+        (histories[node]?.elements ?? []).sorted { $0.timeNanoseconds < $1.timeNanoseconds }
     }
 
     /// Every node's recorded samples taken from `startNanoseconds` to `endNanoseconds` (inclusive), by
@@ -85,10 +141,23 @@ public actor ResourceMonitor {
         }
     }
 
-    /// The per-node figures of a round that began with the pass `start` and ended with the pass `end`.
+    /// Every node's missed samples from `startNanoseconds` to `endNanoseconds` (inclusive), by node
+    /// in the order given, oldest first.
+    public func missedSamples(fromNanoseconds startNanoseconds: UInt64, toNanoseconds endNanoseconds: UInt64) -> [NodeSamplingFailure] {
+        sampler.nodes.flatMap { node in
+            (missedHistories[node.name]?.elements ?? []).filter {
+                $0.timeNanoseconds >= startNanoseconds && $0.timeNanoseconds <= endNanoseconds
+            }
+        }
+    }
+
+    /// The per-node figures of a round that began with the pass `start` and ended with the pass
+    /// `end`: every node that had a sample or missed one, in the order given.
     public func summary(from start: SamplingPass, to end: SamplingPass) -> [NodeResources] {
         let samples = samples(fromNanoseconds: start.startNanoseconds, toNanoseconds: end.endNanoseconds)
-        return RoundResources.summarise(samples: samples, fromNanoseconds: start.startNanoseconds, toNanoseconds: end.endNanoseconds)
+        let missed = missedSamples(fromNanoseconds: start.startNanoseconds, toNanoseconds: end.endNanoseconds)
+        return RoundResources.summarise(samples: samples, missed: missed, fromNanoseconds: start.startNanoseconds,
+                                        toNanoseconds: end.endNanoseconds)
     }
 
     /// The most recent failures, oldest first (at most ``failureHistoryCapacity``).
@@ -101,7 +170,12 @@ public struct NodeResources: Equatable, Sendable {
     public let node: String
     /// How many samples fell in the window (the round's start and end marks included).
     public let sampleCount: Int
-    /// From the first to the last sample in the window, in seconds.
+    /// How many passes in the window got no sample of the node (it did not answer, say).
+    public let missedSampleCount: Int
+    /// Why the last missed sample is missing; nil when none was missed.
+    public let missedReason: String?
+    /// From the first to the last sample in the window, in seconds (on the node's own clock for a
+    /// node that reports its readings).
     public let spanSeconds: Double
     /// CPU time used over the window, user plus system, in seconds.
     public let cpuSeconds: Double
@@ -127,6 +201,10 @@ public struct NodeResources: Equatable, Sendable {
     public let diskSource: DiskSource
     /// Where the network figures came from.
     public let networkSource: NetworkSource
+
+    /// Whether the figures were measured: at least two samples, so that CPU, traffic and disk are
+    /// differences. When false every figure is 0 and must be shown as not measured.
+    public var isMeasured: Bool { sampleCount >= 2 }
 }
 
 /// Turning samples into a round's per-node figures.
@@ -137,20 +215,40 @@ public enum RoundResources {
     /// CPU% between two samples is Δcpu / Δwall × 100 (share of one core); the mean is over the
     /// whole window (first to last sample), the maximum over consecutive pairs. Traffic and disk
     /// are the last sample's counters minus the first's (0 if a counter went backwards). A node
-    /// with one sample in the window has CPU and traffic 0.
-    public static func summarise(samples: [ResourceSample], fromNanoseconds startNanoseconds: UInt64, toNanoseconds endNanoseconds: UInt64) -> [NodeResources] {
+    /// with one sample in the window has CPU and traffic 0, and one with none (every sample of it
+    /// `missed`) has every figure 0: neither ``NodeResources/isMeasured``. Missed samples are
+    /// counted, with the last one's reason; nodes first seen there come after the sampled ones.
+    public static func summarise(samples: [ResourceSample], missed: [NodeSamplingFailure] = [],
+                                 fromNanoseconds startNanoseconds: UInt64, toNanoseconds endNanoseconds: UInt64) -> [NodeResources] {
         var order: [String] = []
         var byNode: [String: [ResourceSample]] = [:]
         for sample in samples where sample.timeNanoseconds >= startNanoseconds && sample.timeNanoseconds <= endNanoseconds {
             if byNode[sample.node] == nil { order.append(sample.node) }
             byNode[sample.node, default: []].append(sample)
         }
+        var missedByNode: [String: [NodeSamplingFailure]] = [:]
+        for failure in missed where failure.sampleIsMissing
+            && failure.timeNanoseconds >= startNanoseconds && failure.timeNanoseconds <= endNanoseconds {
+            if byNode[failure.node] == nil && missedByNode[failure.node] == nil { order.append(failure.node) }
+            missedByNode[failure.node, default: []].append(failure)
+        }
         return order.map { node in
-            summarise(node: node, samples: byNode[node]!.sorted { $0.timeNanoseconds < $1.timeNanoseconds })
+            let nodeMissed = (missedByNode[node] ?? []).sorted { $0.timeNanoseconds < $1.timeNanoseconds }
+            guard let nodeSamples = byNode[node] else { return unmeasured(node: node, missed: nodeMissed) }
+            return summarise(node: node, samples: nodeSamples.sorted { $0.timeNanoseconds < $1.timeNanoseconds }, missed: nodeMissed)
         }
     }
 
-    private static func summarise(node: String, samples: [ResourceSample]) -> NodeResources {
+    /// A node with no sample in the window, only missed ones.
+    private static func unmeasured(node: String, missed: [NodeSamplingFailure]) -> NodeResources {
+        NodeResources(
+            node: node, sampleCount: 0, missedSampleCount: missed.count, missedReason: missed.last?.reason,
+            spanSeconds: 0, cpuSeconds: 0, cpuMeanPercent: 0, cpuMaxPercent: 0, residentMeanBytes: 0, residentMaxBytes: 0,
+            networkInBytes: 0, networkOutBytes: 0, diskReadBytes: 0, diskWrittenBytes: 0,
+            memoryScope: .process, diskSource: .unavailable, networkSource: .unavailable)
+    }
+
+    private static func summarise(node: String, samples: [ResourceSample], missed: [NodeSamplingFailure]) -> NodeResources {
         let first = samples[0], last = samples[samples.count - 1]
         var cpuMaxPercent = 0.0
         for (earlier, later) in zip(samples, samples.dropFirst()) {
@@ -160,7 +258,9 @@ public enum RoundResources {
         return NodeResources(
             node: node,
             sampleCount: samples.count,
-            spanSeconds: Double(last.timeNanoseconds - first.timeNanoseconds) / 1e9,
+            missedSampleCount: missed.count,
+            missedReason: missed.last?.reason,
+            spanSeconds: Double(elapsedNanoseconds(from: first, to: last) ?? 0) / 1e9,
             cpuSeconds: max(last.cpuSeconds - first.cpuSeconds, 0),
             cpuMeanPercent: cpuPercent(from: first, to: last),
             cpuMaxPercent: cpuMaxPercent,
@@ -176,11 +276,21 @@ public enum RoundResources {
         )
     }
 
-    /// CPU use between two samples of one node, in percent of one core; 0 if no time passed.
+    /// CPU use between two samples of one node, in percent of one core; 0 if no time passed. The
+    /// time is the node's own clock when both samples carry it (readings it reported), else the
+    /// driver's.
     public static func cpuPercent(from earlier: ResourceSample, to later: ResourceSample) -> Double {
-        guard later.timeNanoseconds > earlier.timeNanoseconds else { return 0 }
-        let wallSeconds = Double(later.timeNanoseconds - earlier.timeNanoseconds) / 1e9
-        return max(later.cpuSeconds - earlier.cpuSeconds, 0) / wallSeconds * 100
+        guard let elapsed = elapsedNanoseconds(from: earlier, to: later), elapsed > 0 else { return 0 }
+        return max(later.cpuSeconds - earlier.cpuSeconds, 0) / (Double(elapsed) / 1e9) * 100
+    }
+
+    /// The time between two samples of one node: on the node's clock when both carry it, else on
+    /// the driver's; nil if it went backwards (a node process restarted on another host, say).
+    static func elapsedNanoseconds(from earlier: ResourceSample, to later: ResourceSample) -> UInt64? {
+        if let earlierNode = earlier.nodeTimeNanoseconds, let laterNode = later.nodeTimeNanoseconds {
+            return laterNode >= earlierNode ? laterNode - earlierNode : nil
+        }
+        return later.timeNanoseconds >= earlier.timeNanoseconds ? later.timeNanoseconds - earlier.timeNanoseconds : nil
     }
 
     private static func delta(_ earlier: UInt64, _ later: UInt64) -> UInt64 {

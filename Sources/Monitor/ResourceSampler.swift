@@ -8,8 +8,12 @@ import Darwin
 public struct ResourceSample: Equatable, Sendable {
     /// The node's name.
     public let node: String
-    /// When the CPU figure was read, on the monotonic clock (`CLOCK_MONOTONIC`), in nanoseconds.
+    /// When the CPU figure was read, on this process's monotonic clock (`CLOCK_MONOTONIC`), in
+    /// nanoseconds; for a reported sample, when its answer arrived. Rounds select samples by it.
     public let timeNanoseconds: UInt64
+    /// For a node that reports its own readings, when it read its CPU time on its own monotonic
+    /// clock, in nanoseconds: CPU% divides by differences of these. Nil when the driver read `/proc`.
+    public let nodeTimeNanoseconds: UInt64?
     /// CPU time used so far, in seconds: a thread's from its `schedstat` (nanoseconds), a process's
     /// user plus system from `stat` (clock-tick resolution, usually 10 ms).
     public let cpuSeconds: Double
@@ -34,10 +38,12 @@ public struct ResourceSample: Equatable, Sendable {
     public init(
         node: String, timeNanoseconds: UInt64, cpuSeconds: Double, residentBytes: UInt64,
         networkInBytes: UInt64 = 0, networkOutBytes: UInt64 = 0, diskReadBytes: UInt64 = 0, diskWrittenBytes: UInt64 = 0,
-        memoryScope: MemoryScope = .process, diskSource: DiskSource = .procIO, networkSource: NetworkSource = .unavailable
+        memoryScope: MemoryScope = .process, diskSource: DiskSource = .procIO, networkSource: NetworkSource = .unavailable,
+        nodeTimeNanoseconds: UInt64? = nil
     ) {
         self.node = node
         self.timeNanoseconds = timeNanoseconds
+        self.nodeTimeNanoseconds = nodeTimeNanoseconds
         self.cpuSeconds = cpuSeconds
         self.residentBytes = residentBytes
         self.networkInBytes = networkInBytes
@@ -54,18 +60,43 @@ public struct ResourceSample: Equatable, Sendable {
 public struct NodeSamplingFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// The node's name.
     public let node: String
-    /// The file that could not be read or understood.
-    public let error: ProcFileError
+    /// What could not be read or did not answer, in words.
+    public let reason: String
+    /// The `/proc` file the driver could not read or understand; nil for a node that reports its
+    /// own readings and did not.
+    public let procFileError: ProcFileError?
+    /// Whether the pass has no sample of the node (true), or only lacks its disk figures (false).
+    public let sampleIsMissing: Bool
+    /// When the pass tried, on this process's monotonic clock, in nanoseconds.
+    public let timeNanoseconds: UInt64
 
-    public var description: String { "\(node): \(error)" }
+    /// A `/proc` file of `node` that could not be read at `timeNanoseconds`.
+    public init(node: String, procFileError: ProcFileError, sampleIsMissing: Bool, timeNanoseconds: UInt64) {
+        self.node = node
+        reason = procFileError.description
+        self.procFileError = procFileError
+        self.sampleIsMissing = sampleIsMissing
+        self.timeNanoseconds = timeNanoseconds
+    }
+
+    /// A node that reports its own readings and gave none at `timeNanoseconds`, for `reason`.
+    public init(node: String, missingReport reason: String, timeNanoseconds: UInt64) {
+        self.node = node
+        self.reason = reason
+        procFileError = nil
+        sampleIsMissing = true
+        self.timeNanoseconds = timeNanoseconds
+    }
+
+    public var description: String { "\(node): \(reason)" }
 }
 
 /// What one pass over every node produced.
 public struct SamplingPass: Sendable {
     /// One sample per node that could be read, in the order the nodes were given.
     public let samples: [ResourceSample]
-    /// Nodes that could not be sampled (their process exited, say), or whose disk figures could
-    /// not be read (those still have a sample, with ``DiskSource/unavailable``).
+    /// Nodes that could not be sampled (their process exited, or a reporting node did not answer),
+    /// or whose disk figures could not be read (those still have a sample, with ``DiskSource/unavailable``).
     public let failures: [NodeSamplingFailure]
     /// When the pass began, on the monotonic clock, in nanoseconds.
     public let startNanoseconds: UInt64
@@ -77,20 +108,22 @@ public struct SamplingPass: Sendable {
 /// buffer it reuses.
 ///
 /// Per pass it reads `stat`, `status` and `io` for each process node, the thread's `stat` for each
-/// in-process node, and `/proc/self/status` once for all of them. Not thread-safe: one owner (the
-/// ``ResourceMonitor`` actor) calls it.
+/// in-process node, and `/proc/self/status` once for all of them. Nodes that report their own
+/// readings (``ResourceSource/reported``) are not its: the ``ResourceMonitor`` asks them. Not
+/// thread-safe: one owner (the ``ResourceMonitor`` actor) calls it.
 final class ResourceSampler {
     /// The largest file the sampler reads, in bytes; `status` is about 1.5 KiB.
-    public static let bufferCapacityBytes = 16 * 1024
+    public static let bufferCapacityBytes = ProcFileReader.bufferCapacityBytes
 
     /// The nodes, in the order passes report them.
     public let nodes: [MonitoredNode]
 
-    private let paths: [NodePaths]
+    /// Each node's files, nil for a node that reports its own readings.
+    private let paths: [NodePaths?]
     private let sharedStatusPath: String
     private let sharedProcessID: Int32
     private let ticksPerSecond: Double
-    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private let reader = ProcFileReader()
 
     /// A sampler of `nodes`; their names should differ, as summaries group samples by name.
     public init(nodes: [MonitoredNode]) {
@@ -101,10 +134,7 @@ final class ResourceSampler {
         paths = nodes.map { NodePaths(source: $0.source, ownProcessID: getpid(), processIsShared: hasThreadNodes) }
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         ticksPerSecond = Double(ticks > 0 ? ticks : 100)
-        buffer = .allocate(capacity: Self.bufferCapacityBytes)
     }
-
-    deinit { buffer.deallocate() }
 
     /// The monotonic clock (`CLOCK_MONOTONIC`) now, in nanoseconds: the time base of every sample.
     public static func monotonicNanoseconds() -> UInt64 {
@@ -113,7 +143,7 @@ final class ResourceSampler {
         return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 
-    /// Samples every node once.
+    /// Samples every node the driver reads from `/proc` once.
     public func sample() -> SamplingPass {
         let start = Self.monotonicNanoseconds()
         var samples: [ResourceSample] = []
@@ -121,6 +151,7 @@ final class ResourceSampler {
         var failures: [NodeSamplingFailure] = []
         var sharedResidentBytes: Result<UInt64, ProcFileError>?
         for (node, path) in zip(nodes, paths) {
+            guard let path else { continue }
             do {
                 let stat = try readFile(path.stat) { try ProcParser.parseStat($0, path: path.stat) }
                 var cpuSeconds = Double(stat.userTicks &+ stat.systemTicks) / ticksPerSecond
@@ -148,7 +179,8 @@ final class ResourceSampler {
                         let io = try readFile(ioPath) { try ProcParser.parseIO($0, path: ioPath) }
                         (diskReadBytes, diskWrittenBytes, diskSource) = (io.readBytes, io.writeBytes, .procIO)
                     } catch {
-                        failures.append(NodeSamplingFailure(node: node.name, error: Self.procFileError(error, path: ioPath)))
+                        failures.append(NodeSamplingFailure(node: node.name, procFileError: ProcFileReader.procFileError(error, path: ioPath),
+                                                            sampleIsMissing: false, timeNanoseconds: time))
                     }
                 } else if let counters {
                     (diskReadBytes, diskWrittenBytes, diskSource) = (counters.diskRead, counters.diskWritten, .storeCounters)
@@ -164,7 +196,8 @@ final class ResourceSampler {
                     networkSource: counters == nil ? .unavailable : .transportCounters
                 ))
             } catch {
-                failures.append(NodeSamplingFailure(node: node.name, error: Self.procFileError(error, path: path.stat)))
+                failures.append(NodeSamplingFailure(node: node.name, procFileError: ProcFileReader.procFileError(error, path: path.stat),
+                                                    sampleIsMissing: true, timeNanoseconds: Self.monotonicNanoseconds()))
             }
         }
         return SamplingPass(samples: samples, failures: failures, startNanoseconds: start, endNanoseconds: Self.monotonicNanoseconds())
@@ -175,33 +208,12 @@ final class ResourceSampler {
         do {
             return .success(try readFile(sharedStatusPath) { try ProcParser.parseResidentBytes($0, path: sharedStatusPath) })
         } catch {
-            return .failure(Self.procFileError(error, path: sharedStatusPath))
+            return .failure(ProcFileReader.procFileError(error, path: sharedStatusPath))
         }
     }
 
-    /// Reads the whole of the file at `path` with one `read` into the buffer and hands the bytes to `parse`.
     private func readFile<Parsed>(_ path: String, _ parse: (UnsafeBufferPointer<UInt8>) throws -> Parsed) throws -> Parsed {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ProcFileError(path: path, problem: "cannot open: \(Self.errorText(errno))")
-        }
-        defer { close(descriptor) }
-        let count = read(descriptor, buffer.baseAddress, buffer.count)
-        guard count >= 0 else {
-            throw ProcFileError(path: path, problem: "cannot read: \(Self.errorText(errno))")
-        }
-        guard count < buffer.count else {
-            throw ProcFileError(path: path, problem: "larger than the \(buffer.count)-byte buffer")
-        }
-        return try parse(UnsafeBufferPointer(rebasing: buffer[0..<count]))
-    }
-
-    private static func errorText(_ number: Int32) -> String {
-        String(cString: strerror(number))
-    }
-
-    private static func procFileError(_ error: any Error, path: String) -> ProcFileError {
-        error as? ProcFileError ?? ProcFileError(path: path, problem: "\(error)")
+        try reader.readFile(path, parse)
     }
 }
 
@@ -221,7 +233,7 @@ private struct NodePaths {
     /// Whether this is this process and in-process nodes share it.
     let processIsShared: Bool
 
-    init(source: ResourceSource, ownProcessID: Int32, processIsShared: Bool) {
+    init?(source: ResourceSource, ownProcessID: Int32, processIsShared: Bool) {
         switch source {
         case .process(let pid):
             stat = "/proc/\(pid)/stat"
@@ -237,6 +249,8 @@ private struct NodePaths {
             schedstat = "/proc/self/task/\(tid)/schedstat"
             statusIsShared = true
             self.processIsShared = true
+        case .reported:
+            return nil
         }
     }
 }

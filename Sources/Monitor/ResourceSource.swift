@@ -11,6 +11,9 @@ public enum ResourceSource: Hashable, Sendable {
     /// An in-process node running on its own thread of this process: CPU comes from
     /// `/proc/self/task/<tid>/stat`; memory is the whole process's; disk comes from the node's store.
     case thread(tid: Int32)
+    /// A node that measures itself and reports its readings when asked (a node process, on this
+    /// machine or another): the driver reads no `/proc` for it (see ``MonitoredNode/report``).
+    case reported
 
     /// This process, as the driver monitors itself.
     public static var currentProcess: ResourceSource { .process(pid: getpid()) }
@@ -42,19 +45,59 @@ public struct NodeCounters: Equatable, Sendable {
 /// Reads a node's own counters; returns nil when they are not available (yet, or any more).
 public typealias NodeCountersProvider = @Sendable () -> NodeCounters?
 
+/// What a node that measures itself reported: its own reading of `/proc/self` and its transport's bytes.
+public struct ReportedResources: Equatable, Sendable {
+    /// The node's CPU time, memory and disk bytes, with the time of the reading on its own clock.
+    public var reading: ProcessResourceReading
+    /// Bytes the node received over its transport so far.
+    public var networkInBytes: UInt64
+    /// Bytes the node sent over its transport so far.
+    public var networkOutBytes: UInt64
+
+    public init(reading: ProcessResourceReading, networkInBytes: UInt64, networkOutBytes: UInt64) {
+        self.reading = reading
+        self.networkInBytes = networkInBytes
+        self.networkOutBytes = networkOutBytes
+    }
+}
+
+/// A self-measuring node's answer to the monitor: its readings, or why there are none.
+public enum NodeReport: Equatable, Sendable {
+    /// The node answered with its readings.
+    case measured(ReportedResources)
+    /// The node did not answer in time, could not read its own counters, or reports none; the
+    /// reason says which. The monitor records a missed sample, never zeros.
+    case missing(reason: String)
+}
+
+/// Asks a self-measuring node for its readings; it must return within its own timeout.
+public typealias NodeReportProvider = @Sendable () async -> NodeReport
+
 /// One node the monitor samples: its name in reports, what the kernel knows it as, and its counters.
 public struct MonitoredNode: Sendable {
     /// The node's name, as the reports' rows show it (`orderer0`, `peer1`, `driver`).
     public let name: String
-    /// The process or thread to read from `/proc`.
+    /// The process or thread to read from `/proc`, or ``ResourceSource/reported``.
     public let source: ResourceSource
     /// The node's transport (and, in-process, store) counters; nil if it has none.
     public let counters: NodeCountersProvider?
+    /// How to ask a ``ResourceSource/reported`` node for its readings; nil for the others.
+    public let report: NodeReportProvider?
 
+    /// A node whose process or thread the driver reads from `/proc`, with its own counters if it keeps any.
     public init(name: String, source: ResourceSource, counters: NodeCountersProvider? = nil) {
         self.name = name
         self.source = source
         self.counters = counters
+        report = nil
+    }
+
+    /// A node that measures itself and reports its readings when `report` asks.
+    public init(name: String, report: @escaping NodeReportProvider) {
+        self.name = name
+        source = .reported
+        counters = nil
+        self.report = report
     }
 }
 
@@ -74,6 +117,8 @@ public enum DiskSource: String, Hashable, Sendable, Codable {
     case procIO
     /// The in-process node's store counters (``NodeCounters/diskRead`` and ``NodeCounters/diskWritten``).
     case storeCounters
+    /// The node's own `/proc/self/io` `read_bytes` / `write_bytes`, as it reported them.
+    case reportedProcIO
     /// Nothing reported them: the figures are 0.
     case unavailable
 }

@@ -27,6 +27,9 @@ public struct FederationPlan: Sendable, Codable {
     public var directory: String
     public var fsync: Bool
     public var links: LinkSettings
+    /// Links between particular nodes in place of ``links`` (sites in different cities), one way
+    /// each; nil or empty when every pair has ``links``.
+    public var linkOverrides: [NodePairLink]?
     public var seed: UInt64
 
     public init(genesis: GenesisConfiguration, members: FederationMembers, kind: FederationKind = .raft,
@@ -40,6 +43,33 @@ public struct FederationPlan: Sendable, Codable {
         self.fsync = fsync
         self.links = links
         self.seed = seed
+    }
+}
+
+/// The link from one node to another, where it differs from the federation's default.
+public struct NodePairLink: Sendable, Hashable, Codable {
+    public var source: NodeAddress
+    public var destination: NodeAddress
+    public var settings: LinkSettings
+
+    public init(source: NodeAddress, destination: NodeAddress, settings: LinkSettings) {
+        self.source = source
+        self.destination = destination
+        self.settings = settings
+    }
+}
+
+extension FederationPlan {
+    /// The link from `source` to `destination`: its override, or the default.
+    public func link(from source: NodeAddress, to destination: NodeAddress) -> LinkSettings {
+        linkOverrides?.last { $0.source == source && $0.destination == destination }?.settings ?? links
+    }
+
+    /// The overrides of the links from `source`, by destination (a node process's endpoint takes them).
+    public func linkOverrides(from source: NodeAddress) -> [NodeAddress: LinkSettings] {
+        var overrides: [NodeAddress: LinkSettings] = [:]
+        for link in linkOverrides ?? [] where link.source == source { overrides[link.destination] = link.settings }
+        return overrides
     }
 }
 

@@ -1,5 +1,6 @@
 import LedgerCore
 public import LedgerPrimitives
+public import Monitor
 public import Transport
 import Logging
 
@@ -9,6 +10,7 @@ import Logging
 /// A driver cannot read a node's actor across processes, so it asks with `statusRequest` and
 /// `pauseMining` frames; the host takes those out of the stream before the node sees it and answers
 /// them from the node's state. Only the driver may pause mining; anyone authenticated may ask status.
+/// Each status carries the process's own resources when the host is given ``ownResources``.
 public final class NodeHost: Sendable {
     public let node: any LedgerNode
     public let endpoint: any TransportEndpoint
@@ -16,12 +18,16 @@ public final class NodeHost: Sendable {
     public let driver: NodeAddress
     /// SHA-256 of the configuration file the node was started from, reported in every status.
     public let configurationDigest: Hash256?
+    /// Reads this process's resources for each status, where the node is its process's only node.
+    public let ownResources: OwnProcessResources?
     private let nodeInbox: AsyncStream<InboundFrame>.Continuation
     private let pump: Task<Void, Never>
 
-    /// Builds the node at `address` from `plan` on `endpoint` and starts it.
+    /// Builds the node at `address` from `plan` on `endpoint` and starts it; its statuses report
+    /// `ownResources` when given (the node is alone in its process).
     public init(plan: FederationPlan, address: NodeAddress, endpoint: any TransportEndpoint, driver: NodeAddress,
-                configurationDigest: Hash256? = nil, inboxCapacity: Int = 65_536) async throws {
+                configurationDigest: Hash256? = nil, ownResources: OwnProcessResources? = nil,
+                inboxCapacity: Int = 65_536) async throws {
         let (inbox, continuation) = AsyncStream.makeStream(of: InboundFrame.self,
                                                            bufferingPolicy: .bufferingOldest(inboxCapacity))
         let filtered = FilteredEndpoint(base: endpoint, inbox: inbox)
@@ -30,6 +36,7 @@ public final class NodeHost: Sendable {
         self.endpoint = endpoint
         self.driver = driver
         self.configurationDigest = configurationDigest
+        self.ownResources = ownResources
         nodeInbox = continuation
         pump = Task { [logger = Logger(label: "vernier.host.\(address.name)")] in
             for await frame in endpoint.inbox {
@@ -40,7 +47,7 @@ public final class NodeHost: Sendable {
                     continue
                 }
                 await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, configurationDigest: configurationDigest,
-                                  logger: logger)
+                                  ownResources: ownResources, logger: logger)
             }
             continuation.finish()
         }
@@ -55,7 +62,8 @@ public final class NodeHost: Sendable {
     }
 
     private static func answer(_ frame: InboundFrame, node: any LedgerNode, endpoint: any TransportEndpoint,
-                               driver: NodeAddress, configurationDigest: Hash256?, logger: Logger) async {
+                               driver: NodeAddress, configurationDigest: Hash256?, ownResources: OwnProcessResources?,
+                               logger: Logger) async {
         let message: NodeMessage
         do {
             message = try NodeMessage(frame: frame.bytes)
@@ -65,7 +73,7 @@ public final class NodeHost: Sendable {
         }
         switch message {
         case .statusRequest(let requestId, let account):
-            var status = await NodeStatus.of(node, account: account)
+            var status = await NodeStatus.of(node, account: account, ownResources: ownResources)
             status.configurationDigest = configurationDigest
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .pauseMining(let requestId, let paused):
@@ -74,7 +82,7 @@ public final class NodeHost: Sendable {
             } else if frame.from != driver {
                 logger.warning("ignored a mining request from \(frame.from), which is not the driver")
             }
-            var status = await NodeStatus.of(node, account: nil)
+            var status = await NodeStatus.of(node, account: nil, ownResources: ownResources)
             status.configurationDigest = configurationDigest
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .transactionCheck(let requestId, let ids) where frame.from == driver:

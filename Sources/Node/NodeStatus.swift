@@ -1,13 +1,63 @@
 public import Consensus
 public import LedgerCore
 public import LedgerPrimitives
+public import Monitor
 public import Transport
 
 /// What a running node reports about itself when its driver asks: chain position, role, counters.
 ///
 /// A driver that runs nodes as separate processes cannot read their actors, so it asks with
 /// `NodeMessage.statusRequest` and gets this back; the same figures an in-process run reads directly.
+/// A node process also reports its own CPU time, memory and disk bytes (``resources``), read when
+/// it answers, so that the driver needs no access to the node's `/proc`.
+///
+/// Encoding: the fields in order, then ``resources`` only when present (an optional trailing
+/// extension, so a node that reports none, such as an older one, still decodes). A status is
+/// therefore always the last value of its frame.
 public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
+    /// A node process's own resources when it answered, or why it could not read them.
+    ///
+    /// Encoded as a layout byte, then its fields: 1 is ``reading(_:)`` as it is now; a new layout
+    /// takes a new byte, so a reader that does not know it says so rather than misreading it.
+    public enum ResourceReport: Sendable, Hashable, CanonicalCodable {
+        /// The node's CPU time, resident memory and disk bytes from its `/proc/self`, with the
+        /// time of the reading on its own monotonic clock.
+        case reading(ProcessResourceReading)
+        /// The node could not read its own counters: which file, and what went wrong.
+        case unreadable(reason: String)
+
+        public func encode(to writer: inout CanonicalWriter) {
+            switch self {
+            case .reading(let reading):
+                writer.write(UInt8(1))
+                writer.write(reading.monotonicNanoseconds)
+                writer.write(reading.cpuNanoseconds)
+                writer.write(reading.residentBytes)
+                writer.write(reading.diskReadBytes)
+                writer.write(reading.diskWrittenBytes)
+            case .unreadable(let reason):
+                writer.write(UInt8(2))
+                writer.write(reason)
+            }
+        }
+
+        public init(from reader: inout CanonicalReader) throws(CodecError) {
+            switch try reader.readUInt8("status.resources") {
+            case 1:
+                self = .reading(ProcessResourceReading(
+                    monotonicNanoseconds: try reader.readUInt64("status.resources.monotonicNanoseconds"),
+                    cpuNanoseconds: try reader.readUInt64("status.resources.cpuNanoseconds"),
+                    residentBytes: try reader.readUInt64("status.resources.residentBytes"),
+                    diskReadBytes: try reader.readUInt64("status.resources.diskReadBytes"),
+                    diskWrittenBytes: try reader.readUInt64("status.resources.diskWrittenBytes")))
+            case 2:
+                self = .unreadable(reason: try reader.readString("status.resources.reason"))
+            case let tag:
+                throw .unknownTag(field: "status.resources", tag: tag)
+            }
+        }
+    }
+
     /// The node's Raft role, for orderers; other nodes report `none`.
     public enum RaftRole: UInt8, Sendable, Hashable, CanonicalByteEnum {
         case none = 0
@@ -48,10 +98,13 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
     /// SHA-256 of the configuration file the node process was started from; nil for a node that
     /// has none (in process). A driver of nodes it did not start refuses a node whose digest differs.
     public var configurationDigest: Hash256?
+    /// The node process's own resources when it answered; nil from a node that does not measure
+    /// its process (an in-process node, which shares the driver's, or an older node).
+    public var resources: ResourceReport?
 
     public init(height: UInt64, headHash: Hash256, stateDigest: Hash256?, raftRole: RaftRole = .none, term: UInt64 = 0,
                 nextNonce: UInt64? = nil, traffic: TrafficCounters = TrafficCounters(), diskReadBytes: UInt64 = 0,
-                diskWrittenBytes: UInt64 = 0, stopReason: String? = nil) {
+                diskWrittenBytes: UInt64 = 0, stopReason: String? = nil, resources: ResourceReport? = nil) {
         self.height = height
         self.headHash = headHash
         self.stateDigest = stateDigest
@@ -66,10 +119,16 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         self.diskWrittenBytes = diskWrittenBytes
         // Bounded so that the status always decodes (strings are at most 4,096 bytes).
         self.stopReason = stopReason.map { String($0.prefix(1_000)) }
+        self.resources = resources.map { report in
+            if case .unreadable(let reason) = report { return .unreadable(reason: String(reason.prefix(1_000))) }
+            return report
+        }
     }
 
-    /// Reads the status of `node` as it is now, with the next nonce of `account` if one is named.
-    public static func of(_ node: any LedgerNode, account: Address?) async -> NodeStatus {
+    /// Reads the status of `node` as it is now, with the next nonce of `account` if one is named,
+    /// and this process's own resources from `ownResources` (given only where the node is its
+    /// process's one node), read just before its transport counters.
+    public static func of(_ node: any LedgerNode, account: Address?, ownResources: OwnProcessResources? = nil) async -> NodeStatus {
         var role = RaftRole.none
         var term: UInt64 = 0
         if let orderer = node as? OrdererNode {
@@ -79,10 +138,17 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         var nextNonce: UInt64?
         if let account { nextNonce = await node.nextNonce(of: account) }
         let storage = node.storageCounters
+        let resources: ResourceReport? = ownResources.map { ownResources in
+            do {
+                return .reading(try ownResources.read())
+            } catch {
+                return .unreadable(reason: "\(error)")
+            }
+        }
         return NodeStatus(height: await node.height, headHash: await node.headHash, stateDigest: await node.stateDigest,
                           raftRole: role, term: term, nextNonce: nextNonce, traffic: node.traffic,
                           diskReadBytes: storage.bytesRead, diskWrittenBytes: storage.bytesWritten,
-                          stopReason: await node.stopReason)
+                          stopReason: await node.stopReason, resources: resources)
     }
 
     public func encode(to writer: inout CanonicalWriter) {
@@ -104,6 +170,7 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         if let stopReason { writer.write(stopReason) }
         writer.write(configurationDigest != nil)
         if let configurationDigest { writer.write(configurationDigest) }
+        if let resources { writer.write(resources) }
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
@@ -122,5 +189,6 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         stopReason = try reader.readBool("status.hasStopReason") ? try reader.readString("status.stopReason") : nil
         configurationDigest = try reader.readBool("status.hasConfigurationDigest")
             ? try reader.readHash("status.configurationDigest") : nil
+        resources = reader.remainingCount > 0 ? try reader.read() : nil
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LedgerPrimitives
 import Logging
+import Monitor
 import NetworkTransport
 import Node
 import Transport
@@ -114,6 +115,7 @@ public enum NodeProcess {
             listen: TCPListenAddress(host: configuration.listenHost, port: configuration.listenPort),
             directory: NodeProcessConfiguration.transportDirectory(configuration.members), links: configuration.plan.links,
             seed: configuration.plan.seed &+ UInt64(nodeIndex), logger: logger)
+        endpointConfiguration.linkOverrides = configuration.plan.linkOverrides(from: configuration.node)
         endpointConfiguration.frameValidator = { (bytes: [UInt8]) -> String? in
             do {
                 _ = try NodeMessage(frame: bytes)
@@ -125,7 +127,8 @@ public enum NodeProcess {
         let endpoint = try await TCPEndpoint.start(endpointConfiguration)
         do {
             let host = try await NodeHost(plan: configuration.plan, address: configuration.node, endpoint: endpoint,
-                                          driver: configuration.driver, configurationDigest: digest)
+                                          driver: configuration.driver, configurationDigest: digest,
+                                          ownResources: OwnProcessResources())
             return (endpoint, host)
         } catch {
             await endpoint.shutdown()

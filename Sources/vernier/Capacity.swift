@@ -29,6 +29,7 @@ struct Capacity: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
+        AllocatorSettings.apply()
         let plan: CapacityPlan
         do {
             plan = try CapacityPlan.load(path: self.plan)

@@ -41,6 +41,7 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorSettings.apply()
         let configuration = try loadBenchmarkOrExit(file, invalid: RunExit.invalidFile)
         print(configuration.summary)
         print("")

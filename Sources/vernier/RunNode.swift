@@ -23,6 +23,7 @@ struct RunNode: AsyncParsableCommand {
     var reset = false
 
     func run() async throws {
+        AllocatorSettings.apply()
         let exit = await NodeProcess.run(configurationPath: file, reset: reset)
         try exit.exit()
     }

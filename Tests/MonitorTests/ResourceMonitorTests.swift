@@ -161,7 +161,7 @@ struct ResourceMonitorTests {
         let pass = await monitor.sampleNow()
         #expect(pass.samples.isEmpty)
         #expect(pass.failures.map(\.node) == ["gone"])
-        #expect(pass.failures.first?.error.path == "/proc/\(child.pid)/stat")
+        #expect(pass.failures.first?.procFileError?.path == "/proc/\(child.pid)/stat")
         #expect(await monitor.failures.count == 1)
     }
 

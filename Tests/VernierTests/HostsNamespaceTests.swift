@@ -110,6 +110,21 @@ struct HostsNamespaceTests {
         #expect(object["consistent"] as? Bool == true)
         #expect((object["lostAcknowledged"] as? [Any])?.isEmpty ?? (object["lostAcknowledged"] as? Int == 0),
                 "lostAcknowledged: \(String(describing: object["lostAcknowledged"]))")
+        // Every node measured itself in its own host: CPU, memory and disk from its /proc, sent with its status.
+        let repetition = try #require((object["repetitions"] as? [[String: Any]])?.first)
+        let rounds = try #require(repetition["resources"] as? [[String: Any]])
+        #expect(rounds.count == 2)
+        for round in rounds {
+            let nodesMeasured = try #require(round["nodes"] as? [[String: Any]])
+            let names = Set(nodesMeasured.compactMap { $0["node"] as? String })
+            #expect(Set(nodes.names).isSubset(of: names), "measured \(names), expected every node of \(nodes.names)")
+            for node in nodesMeasured where nodes.names.contains(node["node"] as? String ?? "") {
+                #expect(node["diskSource"] as? String == "reportedProcIO", "\(node)")
+                #expect((node["memoryMaxBytes"] as? Double ?? 0) > 1_000_000, "\(node)")
+                #expect((node["cpuSeconds"] as? Double ?? 0) > 0, "\(node)")
+                #expect(node["missedSamples"] == nil, "\(node)")
+            }
+        }
         for (index, namespace) in hosts.namespaces.enumerated() {
             let bytes = hosts.receivedBytes(namespace: namespace)
             #expect(bytes > 10_000, "host \(groups[index]) (\(namespace)) received only \(bytes) bytes over its link")

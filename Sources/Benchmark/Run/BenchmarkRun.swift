@@ -326,7 +326,10 @@ public struct BenchmarkRun: Sendable {
             log("round \(round.label): recorded \(recording.records.count) send times to \(recordPath.path)")
         }
         report.rounds.append(measured.figures)
-        if let resources = measured.resources { report.resources.append(resources) }
+        if let resources = measured.resources {
+            for note in resources.nodes.compactMap(\.missedNote) { log("round \(round.label): resources: \(note)") }
+            report.resources.append(resources)
+        }
         if environment.federation != nil { report.heights.append(measured.heights) }
         return measured.recording
     }

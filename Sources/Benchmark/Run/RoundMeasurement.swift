@@ -58,13 +58,11 @@ extension BenchmarkEnvironment {
         let heightsBefore = await heights()
         let diskBefore = disk?.busyMilliseconds()
         let machineBefore = MachineCPUActivity.read()
-        await federation?.refreshCounters()
         let startPass = await monitor?.sampleNow()
         let recording = await runner.run(label: label, length: length, trim: trim, schedule: schedule, onStart: onStart)
         if settleBeforeEndSample, let federation, case .raft = federation.plan.kind {
             _ = await federation.settle(timeout: .seconds(5))
         }
-        await federation?.refreshCounters()
         let endPass = await monitor?.sampleNow()
         let diskAfter = disk?.busyMilliseconds()
         let machineAfter = MachineCPUActivity.read()

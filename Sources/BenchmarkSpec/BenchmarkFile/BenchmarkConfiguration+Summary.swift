@@ -18,6 +18,18 @@ extension BenchmarkConfiguration {
             row("network", prefix + "\(network.consensus.name) consensus, \(network.deployment.rawValue) deployment")
             let nodes = network.nodeNames
             row("nodes", "\(nodes.count): \(nodes.joined(separator: ", "))")
+            if let locations = network.nodeLocations, let hosts = network.hosts {
+                let placement = switch hosts.placement {
+                case .perOrganization: "per-organization"
+                case .roundRobin: "round-robin"
+                case .byGroup: "by group"
+                }
+                let byHost = hosts.hosts.map { host in
+                    "\(host.name) (\(host.address)): "
+                        + locations.filter { $0.host == host.name }.map { "\($0.node):\($0.port)" }.joined(separator: ", ")
+                }
+                row("hosts", "placed \(placement); " + byHost.joined(separator: "; "))
+            }
             switch network.consensus {
             case .raft(let raft):
                 let batch = raft.batchSize
@@ -40,7 +52,11 @@ extension BenchmarkConfiguration {
             }
             let links = network.links
             row("links", "latency \(links.latency.benchmarkText), jitter \(links.jitter.benchmarkText), "
-                + "loss \(RateControl.text(links.loss * 100))%")
+                + "loss \(RateControl.text(links.loss * 100))%" + (links.between.isEmpty ? "" : " between other sites"))
+            for link in links.between {
+                row("", "\(link.sites[0]) <-> \(link.sites[1]): latency \(link.latency.benchmarkText), "
+                    + "jitter \(link.jitter.benchmarkText), loss \(RateControl.text(link.loss * 100))%")
+            }
             row("storage", network.storage.fsync
                 ? "fsync on"
                 : "fsync OFF: commits are not durable (for experiments only)")

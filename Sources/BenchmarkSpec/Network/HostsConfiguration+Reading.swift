@@ -10,6 +10,10 @@ extension HostsConfiguration {
             readPlacement(value, hosts: hosts, groups: groups)
         }
         guard let placement else { return nil }
+        if mapping.optional("placement") == nil, hosts.count != groups.count {
+            hostsValue.report(perOrganizationMismatch(groups: groups, hostCount: hosts.count) + " (placement: per-organization, the default)")
+            return nil
+        }
         let configuration = HostsConfiguration(hosts: hosts, placement: placement)
         guard let locations = NetworkConfiguration.locations(of: network.nodeGroups, groups: groups, hosts: configuration) else {
             (mapping.optional("placement") ?? hostsValue).report("the placement does not fit the hosts")
@@ -78,8 +82,7 @@ extension HostsConfiguration {
             guard let name = value.choice(among: Placement.names) else { return nil }
             if name == "round-robin" { return .roundRobin }
             guard hosts.count == groups.count else {
-                value.report("per-organization needs one host per group, in this order: \(groups.joined(separator: ", ")) "
-                    + "(\(groups.count) hosts); the file names \(hosts.count)")
+                value.report(perOrganizationMismatch(groups: groups, hostCount: hosts.count))
                 return nil
             }
             return .perOrganization
@@ -102,6 +105,11 @@ extension HostsConfiguration {
             placement[group] = host
         }
         return failed ? nil : .byGroup(placement)
+    }
+
+    private static func perOrganizationMismatch(groups: [String], hostCount: Int) -> String {
+        "per-organization needs one host per group, in this order: \(groups.joined(separator: ", ")) "
+            + "(\(groups.count) hosts); the file names \(hostCount)"
     }
 
     private static func isValidName(_ name: String) -> Bool {

@@ -53,7 +53,31 @@ extension NetworkConfiguration {
         } else {
             rejectHosts(in: mapping)
         }
+        guard checkSiteLinks(of: network, in: mapping) else { return nil }
         return network
+    }
+
+    /// Reports site links that name an unknown site, or a pair given twice; true when all are fine.
+    private static func checkSiteLinks(of network: NetworkConfiguration, in mapping: ConfigurationMapping) -> Bool {
+        guard !network.links.between.isEmpty,
+              let elements = mapping.optional("links")?.mapping(allowedKeys: ["latency", "jitter", "loss", "between"])?
+                .optional("between")?.sequence() else { return true }
+        let names = network.siteNames
+        var seen: Set<Set<String>> = []
+        var fine = true
+        for (link, element) in zip(network.links.between, elements) {
+            let sitesValue = element.mapping(allowedKeys: ["sites", "latency", "jitter", "loss"])?.optional("sites")
+            for (index, site) in link.sites.enumerated() where !names.contains(site) {
+                sitesValue?.sequence()?[index].report("unknown site \"\(site)\": a site is a group (\(network.placementGroups.joined(separator: ", ")))"
+                    + (network.hosts == nil ? "" : " or a host"), suggestion: Suggestion.closest(to: site, among: names))
+                fine = false
+            }
+            if !seen.insert(Set(link.sites)).inserted {
+                sitesValue?.report("the link between \(link.sites[0]) and \(link.sites[1]) is given twice")
+                fine = false
+            }
+        }
+        return fine
     }
 
     /// Reports `hosts`, `placement` and `resources` where the deployment is not `hosts`.

@@ -17,4 +17,9 @@ int vernier_pipe_close_on_exec(int ends[2]);
 /// error number.
 int vernier_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
+/// Fixes glibc's mmap threshold at `mmap_threshold_bytes` (which also stops glibc raising it as large
+/// blocks are freed) and returns free heap top beyond `trim_threshold_bytes` to the system
+/// (mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD). Returns 0, or -1 where it is not glibc.
+int vernier_set_allocator_thresholds(int mmap_threshold_bytes, int trim_threshold_bytes);
+
 #endif

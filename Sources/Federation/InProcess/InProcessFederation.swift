@@ -44,6 +44,9 @@ public final class InProcessFederation: Sendable {
     /// Creates every node's directory and stores, starts the nodes and the client.
     public static func start(_ plan: FederationPlan) async throws -> InProcessFederation {
         let network = InProcessNetwork(seed: plan.seed, links: plan.links)
+        for link in plan.linkOverrides ?? [] {
+            network.setLink(from: link.source, to: link.destination, settings: link.settings)
+        }
         var orderers: [OrdererNode] = []
         var peers: [PeerNode] = []
         var proofOfWorkNodes: [ProofOfWorkNode] = []

@@ -63,7 +63,6 @@ public final class ProcessFederation: BenchmarkFederation {
     private let running = Mutex<[NodeAddress: SpawnedNode]>([:])
     /// Processes whose end was asked for (a fault's signal) or already reported as unplanned.
     private let accountedExits = Mutex<Set<Int32>>([])
-    private let latestStatuses = StatusCache()
     private let submitters: [NodeAddress]
     private let listeners: [NodeAddress]
     private let clientTask: Task<Void, Never>
@@ -256,25 +255,34 @@ public final class ProcessFederation: BenchmarkFederation {
 
     public var nodeThreadIDs: Set<Int32> { [] }
 
-    /// Every node's own process (CPU, memory), its transport and store counters as the node last
-    /// reported them (network, disk), and the driver's process as `process`.
+    /// Every node as it measures itself: each sample asks the node its status, which carries the
+    /// node's own reading of its process (CPU, memory, disk) and its transport's bytes, so the
+    /// figures are the same wherever the node runs. A node that does not answer within the status
+    /// timeout, or reports no reading, leaves a missed sample. And the driver's process as `process`.
     public func monitoredNodes() -> [MonitoredNode] {
-        var monitored: [MonitoredNode] = []
-        let processes = running.withLock { $0 }
-        for address in addresses {
-            guard let process = processes[address] else { continue }
-            monitored.append(MonitoredNode(name: address.name, source: .process(pid: process.processId)) { [latestStatuses] in
-                let status = latestStatuses.status(of: address)
-                return NodeCounters(bytesIn: status?.bytesReceived ?? 0, bytesOut: status?.bytesSent ?? 0,
-                                    diskRead: status?.diskReadBytes ?? 0, diskWritten: status?.diskWrittenBytes ?? 0)
-            })
+        var monitored = addresses.map { address in
+            MonitoredNode(name: address.name) { [client, statusTimeout] in
+                await Self.report(of: address, client: client, timeout: statusTimeout)
+            }
         }
         monitored.append(MonitoredNode(name: "process", source: .currentProcess))
         return monitored
     }
 
-    public func refreshCounters() async {
-        _ = await statuses(of: addresses)
+    /// Asks `address` for its status and turns it into the monitor's report.
+    static func report(of address: NodeAddress, client: FederationClient, timeout: Duration) async -> NodeReport {
+        guard let status = await client.status(of: address, timeout: timeout) else {
+            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            return .missing(reason: "did not answer its status request within \(milliseconds) ms")
+        }
+        switch status.resources {
+        case .reading(let reading):
+            return .measured(ReportedResources(reading: reading, networkInBytes: status.bytesReceived, networkOutBytes: status.bytesSent))
+        case .unreadable(let reason):
+            return .missing(reason: "could not read its own resources: \(reason)")
+        case nil:
+            return .missing(reason: "reported no resources (a node older than the driver?)")
+        }
     }
 
     public func nodeProcessIds() async -> [String: Int32] {
@@ -358,7 +366,7 @@ public final class ProcessFederation: BenchmarkFederation {
         _ = try await launcher.awaitReadiness(of: node, prefix: NodeProcessConfiguration.readinessPrefix, timeout: deployment.startTimeout)
     }
 
-    /// The status of each node that answered, updating the counters the monitor reads.
+    /// The status of each node that answered within `timeout` (by default the status timeout, 2 s).
     public func statuses(of nodes: [NodeAddress], timeout: Duration? = nil) async -> [NodeAddress: NodeStatus] {
         let timeout = timeout ?? statusTimeout
         let answers = await withTaskGroup(of: (NodeAddress, NodeStatus?).self) { group in
@@ -369,7 +377,6 @@ public final class ProcessFederation: BenchmarkFederation {
             for await (node, status) in group { if let status { answers[node] = status } }
             return answers
         }
-        latestStatuses.update(answers)
         return answers
     }
 
@@ -384,18 +391,5 @@ public final class ProcessFederation: BenchmarkFederation {
     private func proofOfWorkTipCount() async -> Int {
         let statuses = await statuses(of: addresses)
         return statuses.count == addresses.count ? Set(statuses.values.map(\.headHash)).count : Int.max
-    }
-}
-
-/// The last status each node reported, read by the resource monitor's sampling thread.
-private final class StatusCache: Sendable {
-    private let statuses = Mutex<[NodeAddress: NodeStatus]>([:])
-
-    func status(of address: NodeAddress) -> NodeStatus? {
-        statuses.withLock { $0[address] }
-    }
-
-    func update(_ answers: [NodeAddress: NodeStatus]) {
-        statuses.withLock { $0.merge(answers) { _, new in new } }
     }
 }

@@ -21,6 +21,14 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
     public var memoryScope: MemoryScope
     public var diskSource: DiskSource
     public var networkSource: NetworkSource
+    /// How many of the monitor's samples in the round the node missed (it did not answer in time,
+    /// say); nil when none. With fewer than two samples taken, every figure is NaN (not measured).
+    public var missedSamples: Int?
+    /// Why the last missed sample is missing; nil when none was missed.
+    public var missedReason: String?
+
+    /// Whether the figures were measured (else each is NaN, and ``missedReason`` says why).
+    public var isMeasured: Bool { cpuSeconds.isFinite }
 
     /// A node's figures as given (a capacity probe's or a test's).
     public init(node: String, cpuSeconds: Double, cpuMeanPercent: Double, cpuMaxPercent: Double, memoryMeanBytes: Double,
@@ -41,20 +49,39 @@ public struct NodeResourceFigures: Sendable, Hashable, Codable {
         self.networkSource = networkSource
     }
 
+    /// A node's figures from the monitor's summary; NaN for each figure it could not measure
+    /// (fewer than two samples in the round), never 0.
     public init(_ resources: NodeResources) {
+        let measured = resources.isMeasured
+        func figure(_ value: Double) -> Double { measured ? value : .nan }
         node = resources.node
-        cpuSeconds = resources.cpuSeconds
-        cpuMeanPercent = resources.cpuMeanPercent
-        cpuMaxPercent = resources.cpuMaxPercent
-        memoryMeanBytes = resources.residentMeanBytes
-        memoryMaxBytes = Double(resources.residentMaxBytes)
-        networkInBytes = Double(resources.networkInBytes)
-        networkOutBytes = Double(resources.networkOutBytes)
-        diskReadBytes = Double(resources.diskReadBytes)
-        diskWrittenBytes = Double(resources.diskWrittenBytes)
+        cpuSeconds = figure(resources.cpuSeconds)
+        cpuMeanPercent = figure(resources.cpuMeanPercent)
+        cpuMaxPercent = figure(resources.cpuMaxPercent)
+        memoryMeanBytes = figure(resources.residentMeanBytes)
+        memoryMaxBytes = figure(Double(resources.residentMaxBytes))
+        networkInBytes = figure(Double(resources.networkInBytes))
+        networkOutBytes = figure(Double(resources.networkOutBytes))
+        diskReadBytes = figure(Double(resources.diskReadBytes))
+        diskWrittenBytes = figure(Double(resources.diskWrittenBytes))
         memoryScope = resources.memoryScope
         diskSource = resources.diskSource
         networkSource = resources.networkSource
+        missedSamples = resources.missedSampleCount > 0 ? resources.missedSampleCount : nil
+        missedReason = resources.missedReason
+        if !measured, missedReason == nil {
+            missedReason = "only \(resources.sampleCount) sample in the round"
+        }
+    }
+
+    /// What to say about the node's figures in the round when some of its samples are missing:
+    /// nil when every sample was taken.
+    public var missedNote: String? {
+        guard let missedReason else { return nil }
+        let count = missedSamples.map { "\($0) sample\($0 == 1 ? "" : "s") missed" } ?? "not enough samples"
+        return isMeasured
+            ? "\(node): \(count) (\(missedReason)); its figures cover only the samples taken"
+            : "\(node): not measured, \(count) (\(missedReason))"
     }
 }
 

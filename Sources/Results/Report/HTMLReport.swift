@@ -159,9 +159,14 @@ public enum HTMLReport {
             + figures.map { "<th>\(escape($0.header))</th>" }.joined() + "</tr>"
         for node in round.nodes {
             html += "<tr><td>\(escape(node.node))</td>"
-                + figures.map { "<td class=num>\(format($0.value(of: node)))</td>" }.joined() + "</tr>"
+                + figures.map { "<td class=num>\(node.isMeasured ? format($0.value(of: node)) : "not measured")</td>" }.joined() + "</tr>"
         }
-        return html + "</table>"
+        html += "</table>"
+        let notes = round.nodes.compactMap(\.missedNote)
+        if !notes.isEmpty {
+            html += "<p class=bad>Samples missed: " + notes.map(escape).joined(separator: "; ") + ".</p>"
+        }
+        return html
     }
 
     static func kindTable(_ table: KindResourceTable) -> String {
