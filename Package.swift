@@ -142,6 +142,13 @@ let package = Package(
             dependencies: ["Benchmark", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport"],
             swiftSettings: strictSwift
         ),
+        // Kubernetes manifests for deployment: hosts federations and their driver (`vernier deploy kubernetes`),
+        // written with a small deterministic YAML writer of its own.
+        .target(
+            name: "KubernetesManifests",
+            dependencies: ["Benchmark", "Federation", "BenchmarkSpec"],
+            swiftSettings: strictSwift
+        ),
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
         .target(
             name: "Microbench",
@@ -152,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "vernier",
             dependencies: [
-                "Benchmark", "Capacity", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation", "CVernierSystem",
+                "Benchmark", "Capacity", "KubernetesManifests", "Microbench", "Simulation", "NodeProcess", "Results", "BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "Federation", "CVernierSystem",
                 "Load", "Node", "NodeCore", "Consensus", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -209,10 +216,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "KubernetesManifestsTests",
+            dependencies: [
+                "KubernetesManifests", "Benchmark", "Federation", "BenchmarkSpec", "NodeProcess", "LedgerPrimitives", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "VernierTests",
             dependencies: [
                 "LedgerPrimitives",
-                "vernier", "Federation", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
+                "vernier", "Federation", "KubernetesManifests", "NodeProcess", "Results", "BenchmarkSpec", "Load", "Node", "NodeCore", "LedgerCore",
                 "Consensus", "Transport", "NetworkTransport", "Monitor", logging,
             ],
             swiftSettings: strictSwift

@@ -6,7 +6,7 @@ import Federation
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the files that start a federation on hosts.",
-        subcommands: [DeployFiles.self]
+        subcommands: [DeployFiles.self, DeployKubernetes.self]
     )
 }
 

@@ -115,7 +115,7 @@ enum DeployExit: Int32, CommandExit {
     var meaning: String {
         switch self {
         case .written: "the files were written"
-        case .invalid: "invalid benchmark file, or no network with deployment: hosts"
+        case .invalid: "invalid benchmark file or option, or no network with deployment: hosts"
         case .failed: "the files could not be written (the directory already holds a deployment, or is not writable)"
         }
     }

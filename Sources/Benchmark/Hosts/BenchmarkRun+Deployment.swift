@@ -18,10 +18,13 @@ extension BenchmarkRun {
     }
 
     /// The files that start each `deployment: hosts` federation of `configuration`, by network
-    /// name: fresh keys, the placement the file gives, data under `dataDirectory/<node>` on each host.
-    /// Every repetition uses these same nodes, so the plan takes repetition 0's seed.
+    /// name: fresh keys, data under `dataDirectory/<node>` on each host, and each node where
+    /// `locations` places it (by default the file's hosts and placement; `vernier deploy kubernetes`
+    /// gives each node its pod's DNS name instead). Every repetition uses these same nodes, so the
+    /// plan takes repetition 0's seed.
     public static func hostDeployments(
-        of configuration: BenchmarkConfiguration, dataDirectory: String
+        of configuration: BenchmarkConfiguration, dataDirectory: String,
+        locations: (NamedNetwork) throws -> [NodeLocation] = fileLocations(of:)
     ) throws -> [(network: String, deployment: HostDeployment)] {
         let genesis = genesis(of: configuration)
         let hosted = configuration.federations.filter { $0.configuration.deployment == .hosts }
@@ -29,13 +32,19 @@ extension BenchmarkRun {
             throw HostDeploymentError(description: "no network of \(configuration.name) has deployment: hosts")
         }
         return try hosted.map { named in
-            guard let locations = named.configuration.nodeLocations else {
-                throw HostDeploymentError(description: "network \(named.name) has no hosts")
-            }
+            let placed = try locations(named)
             let plan = FederationPlan(network: named.configuration, genesis: genesis, directory: dataDirectory,
                                       seed: federationSeed(of: configuration, repetition: 0))
-            return (named.name, try HostDeployment.make(plan: plan, locations: locations,
+            return (named.name, try HostDeployment.make(plan: plan, locations: placed,
                                                         networkDigest: named.configuration.deploymentDigest))
         }
+    }
+
+    /// Where the file's hosts and placement put each node of `named`, in start order.
+    public static func fileLocations(of named: NamedNetwork) throws -> [NodeLocation] {
+        guard let locations = named.configuration.nodeLocations else {
+            throw HostDeploymentError(description: "network \(named.name) has no hosts")
+        }
+        return locations
     }
 }

@@ -1,7 +1,7 @@
 import ConfigurationReading
 extension NetworkConfiguration {
     /// The keys allowed in `network`.
-    static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage", "hosts", "placement"]
+    static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage", "hosts", "placement", "resources"]
 
     /// Reads `network`; nil if anything was reported.
     static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
@@ -45,8 +45,11 @@ extension NetworkConfiguration {
             consensus: consensus, deployment: deployment, organizations: organizations, links: links, storage: storage
         )
         if deployment == .hosts {
-            guard let hosts = HostsConfiguration.read(in: mapping, network: network) else { return nil }
+            let hosts = HostsConfiguration.read(in: mapping, network: network)
+            let resources = mapping.read("resources", default: NodeResourceLimits?.none) { NodeResourceLimits.read($0).map(Optional.some) }
+            guard let hosts, let resources else { return nil }
             network.hosts = hosts
+            network.resources = resources
         } else {
             rejectHosts(in: mapping)
         }
@@ -77,9 +80,9 @@ extension NetworkConfiguration {
         return fine
     }
 
-    /// Reports `hosts` and `placement` where the deployment is not `hosts`.
+    /// Reports `hosts`, `placement` and `resources` where the deployment is not `hosts`.
     private static func rejectHosts(in mapping: ConfigurationMapping) {
-        for key in ["hosts", "placement"] {
+        for key in ["hosts", "placement", "resources"] {
             mapping.optional(key)?.report("\(key) is read only with deployment: hosts")
         }
     }

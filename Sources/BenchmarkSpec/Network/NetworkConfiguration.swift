@@ -13,6 +13,8 @@ public struct NetworkConfiguration: Sendable, Hashable, Encodable {
     public var storage: StorageSettings
     /// The machines and the nodes' places on them; set exactly when the deployment is `hosts`.
     public var hosts: HostsConfiguration?
+    /// What each node may use (requests equal limits); only with the deployment `hosts`, nil: unlimited.
+    public var resources: NodeResourceLimits?
 
     /// Creates a network configuration.
     public init(
@@ -21,7 +23,8 @@ public struct NetworkConfiguration: Sendable, Hashable, Encodable {
         organizations: [Organization] = [],
         links: LinkConfiguration = LinkConfiguration(),
         storage: StorageSettings = StorageSettings(),
-        hosts: HostsConfiguration? = nil
+        hosts: HostsConfiguration? = nil,
+        resources: NodeResourceLimits? = nil
     ) {
         self.consensus = consensus
         self.deployment = deployment
@@ -29,5 +32,6 @@ public struct NetworkConfiguration: Sendable, Hashable, Encodable {
         self.links = links
         self.storage = storage
         self.hosts = hosts
+        self.resources = resources
     }
 }
