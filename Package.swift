@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "NetworkTransport", targets: ["NetworkTransport"]),
         .library(name: "ConfigurationReading", targets: ["ConfigurationReading"]),
+        .library(name: "NetworkSpec", targets: ["NetworkSpec"]),
         .library(name: "BenchmarkSpec", targets: ["BenchmarkSpec"]),
         .library(name: "CapacitySpec", targets: ["CapacitySpec"]),
         .library(name: "NodeCore", targets: ["NodeCore"]),
@@ -100,16 +101,19 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
+        // The federation a benchmark file describes: consensus and its settings, deployment, organisations,
+        // hosts and placement, links between sites, storage and node resources, and their strict reading.
+        .target(name: "NetworkSpec", dependencies: ["ConfigurationReading", "LedgerCore"], swiftSettings: strictSwift),
         // The benchmark file: models and their strict reading.
         .target(
             name: "BenchmarkSpec",
-            dependencies: ["ConfigurationReading", "Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["NetworkSpec", "ConfigurationReading", "Transport", "LedgerCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // The capacity plan: sizes, goal and search settings over a base benchmark file, and their strict reading.
         .target(
             name: "CapacitySpec",
-            dependencies: ["BenchmarkSpec", "ConfigurationReading", "Transport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BenchmarkSpec", "NetworkSpec", "ConfigurationReading", "Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // Load: rate schedules, the account pool, workloads, the round runner and the target it fires at.
@@ -119,7 +123,7 @@ let package = Package(
             name: "Federation",
             dependencies: [
                 "LedgerPrimitives",
-                "Load", "BenchmarkSpec", "Node", "NodeCore", "NodeProcess", "NetworkTransport", "Transport", "LedgerCore",
+                "Load", "BenchmarkSpec", "NetworkSpec", "Node", "NodeCore", "NodeProcess", "NetworkTransport", "Transport", "LedgerCore",
                 "Consensus", "Monitor", "CVernierSystem", logging,
             ],
             swiftSettings: strictSwift
@@ -127,13 +131,13 @@ let package = Package(
         // Results: the typed figure catalog, round figures and summaries, run.json, CSV/HTML/SVG writers, compare.
         .target(
             name: "Results",
-            dependencies: ["Statistics", "BenchmarkSpec", "Load", "Monitor", "LedgerCore"],
+            dependencies: ["Statistics", "BenchmarkSpec", "NetworkSpec", "Load", "Monitor", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // A run: rounds and repetitions on a federation, the ledger check, the results directory.
         .target(
             name: "Benchmark",
-            dependencies: ["LedgerPrimitives", "Results", "Federation", "Load", "BenchmarkSpec", "Monitor", "Node", "Transport", "Statistics", "LedgerCore"],
+            dependencies: ["LedgerPrimitives", "Results", "Federation", "Load", "BenchmarkSpec", "NetworkSpec", "Monitor", "Node", "Transport", "Statistics", "LedgerCore"],
             swiftSettings: strictSwift
         ),
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
@@ -146,13 +150,13 @@ let package = Package(
         // written with a small deterministic YAML writer of its own.
         .target(
             name: "KubernetesManifests",
-            dependencies: ["Benchmark", "Federation", "BenchmarkSpec"],
+            dependencies: ["Benchmark", "Federation", "BenchmarkSpec", "NetworkSpec"],
             swiftSettings: strictSwift
         ),
         // Micro-benchmarks of the ledger's parts: calibrate, bench-ordering, bench-pow.
         .target(
             name: "Microbench",
-            dependencies: ["LedgerPrimitives", "Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Contracts", "Consensus", "Transport", "BenchmarkSpec"],
+            dependencies: ["LedgerPrimitives", "Federation", "Node", "NodeCore", "Storage", "LedgerCore", "Contracts", "Consensus", "Transport", "BenchmarkSpec", "NetworkSpec"],
             swiftSettings: strictSwift
         ),
         // The command line: one thin file per subcommand.
@@ -191,7 +195,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "CVernierSystem"], swiftSettings: strictSwift),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: strictSwift),
         .testTarget(
-            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "CapacitySpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
+            name: "BenchmarkSpecTests", dependencies: ["BenchmarkSpec", "NetworkSpec", "CapacitySpec", "ConfigurationReading", "TestSupport", "SampleSpecs"],
             exclude: ["Fixtures"], swiftSettings: strictSwift
         ),
         .testTarget(name: "LoadTests", dependencies: ["LedgerPrimitives", "Load", "BenchmarkSpec", "Node", "LedgerCore", "Consensus"], swiftSettings: strictSwift),
@@ -200,7 +204,7 @@ let package = Package(
             dependencies: ["LedgerPrimitives", "Federation", "BenchmarkSpec", "Load", "Node", "NodeCore", "Storage", "LedgerCore", "Contracts", "Consensus", "Transport", "TestSupport"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "Statistics", "Load", "Monitor"], swiftSettings: strictSwift),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "BenchmarkSpec", "NetworkSpec", "Statistics", "Load", "Monitor"], swiftSettings: strictSwift),
         .testTarget(
             name: "BenchmarkTests",
             dependencies: [

@@ -3,6 +3,7 @@ public import Node
 import Consensus
 import Foundation
 import Transport
+public import NetworkSpec
 public import BenchmarkSpec
 import NodeCore
 

@@ -4,6 +4,7 @@ import LedgerCore
 import LedgerPrimitives
 import Node
 import Transport
+import NetworkSpec
 import BenchmarkSpec
 import Federation
 import Storage

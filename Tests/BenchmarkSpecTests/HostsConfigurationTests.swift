@@ -1,4 +1,5 @@
 import Testing
+@testable import NetworkSpec
 @testable import BenchmarkSpec
 @testable import ConfigurationReading
 

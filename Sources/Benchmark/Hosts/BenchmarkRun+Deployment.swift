@@ -1,3 +1,4 @@
+public import NetworkSpec
 public import BenchmarkSpec
 public import Federation
 public import LedgerCore

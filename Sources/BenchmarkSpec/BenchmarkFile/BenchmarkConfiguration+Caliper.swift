@@ -1,3 +1,4 @@
+public import NetworkSpec
 import ConfigurationReading
 import Transport
 import Yams

@@ -1,3 +1,4 @@
+public import NetworkSpec
 package import ConfigurationReading
 extension BenchmarkConfiguration {
     /// The keys allowed at the top level.

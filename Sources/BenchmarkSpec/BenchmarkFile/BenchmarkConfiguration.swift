@@ -1,4 +1,6 @@
+public import NetworkSpec
 import ConfigurationReading
+public import NetworkSpec
 /// A benchmark file, decoded and checked: the federation to start and the rounds to fire at it.
 public struct BenchmarkConfiguration: Sendable, Hashable, Encodable {
     /// The benchmark's name; it becomes a directory name, so only `[A-Za-z0-9._-]`.

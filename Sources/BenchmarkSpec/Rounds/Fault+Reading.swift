@@ -1,3 +1,4 @@
+public import NetworkSpec
 import ConfigurationReading
 extension Fault {
     /// The keys a fault may have: its time, exactly one kind, and the kinds' options.

@@ -1,3 +1,4 @@
+public import NetworkSpec
 import ConfigurationReading
 /// What reading a round needs to know of the rest of the file.
 struct RoundReadingContext {

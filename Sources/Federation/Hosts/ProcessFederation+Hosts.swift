@@ -1,3 +1,4 @@
+public import NetworkSpec
 public import BenchmarkSpec
 import Foundation
 import Logging

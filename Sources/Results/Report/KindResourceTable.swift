@@ -1,3 +1,4 @@
+import NetworkSpec
 import BenchmarkSpec
 import Statistics
 

@@ -1,7 +1,7 @@
-import ConfigurationReading
+package import ConfigurationReading
 extension BatchSize {
     /// Reads `network.raft.batchSize`; absent keys take the defaults.
-    static func read(_ value: ConfigurationValue) -> BatchSize? {
+    package static func read(_ value: ConfigurationValue) -> BatchSize? {
         guard let mapping = value.mapping(allowedKeys: ["maxMessageCount", "preferredMaxBytes", "absoluteMaxBytes"])
         else { return nil }
         let defaults = BatchSize()

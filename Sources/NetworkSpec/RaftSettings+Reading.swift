@@ -1,10 +1,10 @@
-import ConfigurationReading
+package import ConfigurationReading
 import LedgerCore
 
 extension RaftSettings {
     /// Reads `network.raft`; absent keys take the defaults. `organizations` (nil when they could
     /// not be read) are what an endorsement policy may name.
-    static func read(_ value: ConfigurationValue, organizations: [Organization]?) -> RaftSettings? {
+    package static func read(_ value: ConfigurationValue, organizations: [Organization]?) -> RaftSettings? {
         let keys = ["orderers", "batchSize", "batchTimeout", "electionTimeout", "heartbeatInterval", "flow", "endorsement"]
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let defaults = RaftSettings()
@@ -64,7 +64,7 @@ extension EndorsementSettings {
     }
 
     /// Reads `network.raft.endorsement`: `policy` in Fabric's language and `targets`.
-    static func read(_ value: ConfigurationValue, organizations: [Organization]?) -> EndorsementSettings? {
+    package static func read(_ value: ConfigurationValue, organizations: [Organization]?) -> EndorsementSettings? {
         guard let mapping = value.mapping(allowedKeys: ["policy", "targets"]) else { return nil }
         let targets = mapping.read("targets", default: EndorsementTargets.first) { value in
             value.choice(among: EndorsementTargets.allCases.map(\.rawValue)).flatMap(EndorsementTargets.init(rawValue:))

@@ -1,8 +1,8 @@
-import ConfigurationReading
+package import ConfigurationReading
 
 extension HostsConfiguration {
     /// Reads `network.hosts` and `network.placement` for `network`; nil if anything was reported.
-    static func read(in mapping: ConfigurationMapping, network: NetworkConfiguration) -> HostsConfiguration? {
+    package static func read(in mapping: ConfigurationMapping, network: NetworkConfiguration) -> HostsConfiguration? {
         guard let hostsValue = mapping.required("hosts") else { return nil }
         guard let hosts = readHosts(hostsValue) else { return nil }
         let groups = network.placementGroups

@@ -1,10 +1,10 @@
-import ConfigurationReading
+package import ConfigurationReading
 extension NetworkConfiguration {
     /// The keys allowed in `network`.
     static let keys = ["consensus", "deployment", "organizations", "raft", "pow", "links", "storage", "hosts", "placement", "resources"]
 
     /// Reads `network`; nil if anything was reported.
-    static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
+    package static func read(_ value: ConfigurationValue) -> NetworkConfiguration? {
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let consensusName = mapping.read("consensus") { $0.choice(among: ConsensusConfiguration.names) }
         let deployment = mapping.read("deployment", default: Deployment.inProcess) { value in

@@ -1,4 +1,4 @@
-import ConfigurationReading
+package import ConfigurationReading
 
 extension NodeResourceLimits {
     /// The keys allowed in `network.resources`.
@@ -10,7 +10,7 @@ extension NodeResourceLimits {
     static let acceptedMemoryForm = "a size such as 2GiB or 512MiB (Kubernetes' 2Gi and 512Mi too), at least 1MiB"
 
     /// Reads `network.resources`: `cpu`, `memory` or both; nil if anything was reported.
-    static func read(_ value: ConfigurationValue) -> NodeResourceLimits? {
+    package static func read(_ value: ConfigurationValue) -> NodeResourceLimits? {
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         guard !mapping.entries.isEmpty else {
             value.report("give cpu, memory or both", suggestion: "resources: { cpu: \"2\", memory: 2Gi }")

@@ -1,7 +1,7 @@
-import ConfigurationReading
+package import ConfigurationReading
 extension ProofOfWorkSettings {
     /// Reads `network.pow`; absent keys take the defaults.
-    static func read(_ value: ConfigurationValue) -> ProofOfWorkSettings? {
+    package static func read(_ value: ConfigurationValue) -> ProofOfWorkSettings? {
         let keys = ["miners", "targetBlockInterval", "confirmations", "maxBlockTransactions"]
         guard let mapping = value.mapping(allowedKeys: keys) else { return nil }
         let defaults = ProofOfWorkSettings()

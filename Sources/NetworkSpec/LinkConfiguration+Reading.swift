@@ -1,8 +1,8 @@
-import ConfigurationReading
+package import ConfigurationReading
 extension LinkConfiguration {
     /// Reads `network.links`; absent keys take the defaults, and a site link's absent keys take the
     /// file's settings for every pair.
-    static func read(_ value: ConfigurationValue) -> LinkConfiguration? {
+    package static func read(_ value: ConfigurationValue) -> LinkConfiguration? {
         guard let mapping = value.mapping(allowedKeys: ["latency", "jitter", "loss", "between"]) else { return nil }
         let latency = mapping.read("latency", default: Duration.zero) { $0.duration() }
         let jitter = mapping.read("jitter", default: Duration.zero) { $0.duration() }
