@@ -143,7 +143,8 @@ let package = Package(
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
         .target(
             name: "Capacity",
-            dependencies: ["Benchmark", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport"],
+            dependencies: ["Benchmark", "Federation", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport",
+                           "CVernierSystem"],
             swiftSettings: strictSwift
         ),
         // Kubernetes manifests for deployment: hosts federations and their driver (`vernier deploy kubernetes`),

@@ -1,7 +1,8 @@
 import Transport
 import Foundation
 import Benchmark
-public import BenchmarkSpec
+public import Federation
+import BenchmarkSpec
 public import CapacitySpec
 public import Load
 public import Monitor
@@ -121,6 +122,17 @@ public struct CapacityRun: Sendable {
     public let baseDirectory: String
     /// Scratch space for the nodes' data; each cell's is removed when it ends.
     public let dataDirectory: String
+    /// With `deployment: processes`: the `vernier` executable, and the directory under which each
+    /// cell's node logs go (`<logDirectory>/<cell slug>/<node>.log`).
+    public var nodeProcesses: ProcessDeployment?
+    /// With `deployment: hosts`: each cell's driver file (from `vernier deploy files PLAN`), by
+    /// the cell's slug.
+    public var hostDeployments: [String: DriverDeploymentFile] = [:]
+    /// With `deployment: hosts`: how long the driver waits for a cell's nodes to answer, fresh.
+    public var hostsReadyTimeout: Duration = .seconds(120)
+    /// With `deployment: hosts`: the commands that start each cell's nodes before it and stop them
+    /// after it (nil: someone else does, while the driver waits).
+    public var cellCommands: CapacityCellCommands?
 
     public init(plan: CapacityPlan, baseDirectory: String, dataDirectory: String) {
         self.plan = plan
@@ -128,10 +140,79 @@ public struct CapacityRun: Sendable {
         self.dataDirectory = dataDirectory
     }
 
+    /// The files that start each cell's federation on the plan's hosts, in plan order: each cell
+    /// is a federation of its own (its size, its consensus), so each has its own nodes, keys and
+    /// driver file. Cells run one after another, so they share the hosts and their ports.
+    public static func hostDeployments(of plan: CapacityPlan, dataDirectory: String) throws
+        -> [(cell: CapacityCell, deployment: HostDeployment)] {
+        guard plan.benchmark.network.deployment == .hosts else {
+            throw HostDeploymentError(description: "the plan's benchmark does not have deployment: hosts")
+        }
+        return try plan.cells.map { cell in
+            let deployments = try BenchmarkRun.hostDeployments(of: plan.configuration(for: cell), dataDirectory: dataDirectory)
+            guard deployments.count == 1 else {
+                throw HostDeploymentError(description: "\(cell.label): a capacity cell is one federation, not \(deployments.count)")
+            }
+            return (cell, deployments[0].deployment)
+        }
+    }
+
+    /// Starts one cell's federation: runs the hook before it, and with hosts says whose nodes
+    /// the driver is waiting for.
+    private func openSession(for cell: CapacityCell, index: Int, count: Int,
+                             log: @escaping @Sendable (String) -> Void) async throws -> ProbeSession {
+        let configuration = plan.configuration(for: cell)
+        var benchmark = BenchmarkRun(configuration: configuration, baseDirectory: baseDirectory,
+                                     dataDirectory: dataDirectory + "/cell-\(index + 1)")
+        switch configuration.network.deployment {
+        case .inProcess:
+            break
+        case .processes:
+            guard var deployment = nodeProcesses else {
+                throw ProbeError(description: "deployment: processes needs the vernier executable and a log directory")
+            }
+            deployment.logDirectory += "/" + cell.slug
+            try FileManager.default.createDirectory(atPath: deployment.logDirectory, withIntermediateDirectories: true)
+            benchmark.nodeProcesses = deployment
+        case .hosts:
+            guard let driver = hostDeployments[cell.slug] else {
+                throw ProbeError(description: "no deployment for \(cell.slug): write the plan's files with `vernier deploy files`")
+            }
+            benchmark.hostDeployments[configuration.federations[0].name] = driver
+            benchmark.hostsReadyTimeout = hostsReadyTimeout
+            if let cellCommands, cellCommands.before != nil {
+                log("  starting its nodes: \(cellCommands.describe(.before))")
+                try await cellCommands.run(.before, cell: cell, index: index, count: count)
+            } else {
+                log("  waiting up to \(hostsReadyTimeout) for its nodes to answer from their files in <deployment>/\(cell.slug)/ "
+                    + "(each `vernier node --reset <node>.node.json` on its host)")
+            }
+        }
+        return try await benchmark.openProbeSession(log: { log("  " + $0) })
+    }
+
+    /// Runs the hook after a cell on hosts; its failure becomes the cell's error unless it has one.
+    private func finishCell(_ cell: CapacityCell, index: Int, count: Int, result: inout CapacityCellResult,
+                            log: @Sendable (String) -> Void) async {
+        guard plan.benchmark.network.deployment == .hosts else { return }
+        guard let cellCommands, cellCommands.after != nil else {
+            log("  done with \(cell.slug)'s nodes: stop them before the next cell's start on the same ports")
+            return
+        }
+        do {
+            log("  stopping its nodes: \(cellCommands.describe(.after))")
+            try await cellCommands.run(.after, cell: cell, index: index, count: count)
+        } catch {
+            let message = "the command after the cell failed: \(error)"
+            log("  " + message)
+            if result.error == nil { result.error = message }
+        }
+    }
+
     /// Runs every cell; cancelling the task ends the current probe early, drops it, and keeps
     /// what finished.
     public func run(runId: String, progress: (@Sendable (RoundProgress) -> Void)? = nil,
-                    log: @Sendable (String) -> Void = { _ in }) async -> CapacityReport {
+                    log: @escaping @Sendable (String) -> Void = { _ in }) async -> CapacityReport {
         let clock = ContinuousClock()
         let begun = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
@@ -148,15 +229,15 @@ public struct CapacityRun: Sendable {
             let configuration = plan.configuration(for: cell)
             var result = CapacityCellResult(label: cell.label, consensus: cell.consensus.name, size: cell.size,
                                             orderingNodes: cell.orderingNodes, nodes: configuration.nodeNames)
-            log("[\(cellIndex + 1)/\(allCells.count)] \(cell.label): starting \(configuration.nodeNames.count) nodes")
-            let benchmark = BenchmarkRun(configuration: configuration, baseDirectory: baseDirectory,
-                                         dataDirectory: dataDirectory + "/cell-\(cellIndex + 1)")
+            log("[\(cellIndex + 1)/\(allCells.count)] \(cell.label): starting \(configuration.nodeNames.count) node\(configuration.nodeNames.count == 1 ? "" : "s")"
+                + (configuration.network.deployment == .inProcess ? "" : " (\(configuration.network.deployment.rawValue))"))
             let session: ProbeSession
             do {
-                session = try await benchmark.openProbeSession()
+                session = try await openSession(for: cell, index: cellIndex, count: allCells.count, log: log)
             } catch {
                 result.error = "the federation did not start: \(error)"
                 log("  \(result.error!)")
+                await finishCell(cell, index: cellIndex, count: allCells.count, result: &result, log: log)
                 cells.append(result)
                 continue
             }
@@ -238,6 +319,7 @@ public struct CapacityRun: Sendable {
                 }
             }
             await session.close()
+            await finishCell(cell, index: cellIndex, count: allCells.count, result: &result, log: log)
             result = Self.summarise(result, probes: probes, confidence: plan.benchmark.confidence, latency: plan.goal.latency)
             if let sustained = result.sustainable?.mean { previousSustained[cell.consensus.name] = sustained }
             log("  \(Self.line(result))")

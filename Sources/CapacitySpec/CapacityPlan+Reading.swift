@@ -103,8 +103,40 @@ extension CapacityPlan {
         let goal = mapping.read("goal", readGoal)
         let search = mapping.read("search", readSearch)
         guard let name, let benchmark, let round, let consensus, let sizes, let goal, let search else { return nil }
-        return CapacityPlan(name: name, benchmarkPath: benchmark.0, benchmark: benchmark.1, round: round,
-                            consensus: consensus, sizes: sizes, goal: goal, search: search)
+        let plan = CapacityPlan(name: name, benchmarkPath: benchmark.0, benchmark: benchmark.1, round: round,
+                                consensus: consensus, sizes: sizes, goal: goal, search: search)
+        return checkPlacement(of: plan, in: mapping) ? plan : nil
+    }
+
+    /// With `deployment: hosts`, checks that the benchmark's hosts and placement fit every cell:
+    /// each size brings its own groups (`orderers`, `hospital1` ... `hospitalH`). Reports each
+    /// cell that does not fit at its size (or at `consensus` for the no-ledger store).
+    private static func checkPlacement(of plan: CapacityPlan, in mapping: ConfigurationMapping) -> Bool {
+        guard plan.benchmark.network.deployment == .hosts, let hosts = plan.benchmark.network.hosts else { return true }
+        var fits = true
+        for cell in plan.cells {
+            let network = plan.configuration(for: cell).network
+            guard network.nodeLocations == nil else { continue }
+            fits = false
+            let groups = network.placementGroups
+            let reason: String
+            switch hosts.placement {
+            case .perOrganization:
+                reason = "placement per-organization needs a host for each of its groups, in this order: "
+                    + "\(groups.joined(separator: ", ")) (\(groups.count) hosts); the benchmark names \(hosts.hosts.count)"
+            case .roundRobin:
+                reason = "round-robin placement does not fit the benchmark's hosts"
+            case .byGroup(let placement):
+                let missing = groups.filter { placement[$0] == nil }
+                reason = "the benchmark's placement names no host for \(missing.joined(separator: ", ")): a plan's sizes name "
+                    + "their organisations hospital1 ... hospitalH, so use placement: per-organization or round-robin"
+            }
+            let value = cell.size.flatMap { size in
+                plan.sizes.firstIndex(of: size).flatMap { mapping.optional("sizes")?.sequence()?[$0] }
+            } ?? mapping.optional("consensus") ?? mapping.optional("benchmark")
+            value?.report("\(cell.label) on deployment: hosts: \(reason)")
+        }
+        return fits
     }
 
     /// Reads `round`: a label among the benchmark's rounds (default: its first round).

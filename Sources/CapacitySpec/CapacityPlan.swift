@@ -106,6 +106,17 @@ public struct CapacityCell: Sendable, Hashable {
         }
     }
 
+    /// A name for files and directories: `raft-8x1-3-orderers`, `pow-4x1-4-miners`, `none`.
+    public var slug: String {
+        guard let size else { return consensus.name }
+        let ordering = switch consensus {
+        case .raft: "-\(orderingNodes)-orderer\(orderingNodes == 1 ? "" : "s")"
+        case .proofOfWork: "-\(orderingNodes)-miner\(orderingNodes == 1 ? "" : "s")"
+        case .singleStore: ""
+        }
+        return "\(consensus.name)-\(size.organizations)x\(size.peersPerOrganization)" + ordering
+    }
+
     /// The ordering nodes of this cell: orderers (raft), miners (pow), 1 store (none).
     public var orderingNodes: Int {
         switch consensus {
@@ -226,7 +237,10 @@ extension CapacityPlan {
         row("load", "\(benchmark.accounts) accounts, nonce window \(benchmark.nonceWindow), \(benchmark.network.deployment.rawValue)")
         row("consensus", consensus.map(\.name).joined(separator: ", "))
         for cell in cells {
-            row("", "\(cell.label): \(configuration(for: cell).nodeNames.count) nodes")
+            let network = configuration(for: cell).network
+            let nodes = network.nodeNames.count
+            let hosts = Set((network.nodeLocations ?? []).map(\.host)).count
+            row("", "\(cell.label): \(nodes) node\(nodes == 1 ? "" : "s")" + (hosts == 0 ? "" : " on \(hosts) host\(hosts == 1 ? "" : "s")"))
         }
         row("goal", goal.summary)
         row("search", "from \(ServiceGoal.text(search.startRate)) to \(ServiceGoal.text(search.maximumRate)) tps, ×"

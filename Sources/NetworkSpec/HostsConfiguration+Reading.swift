@@ -10,7 +10,7 @@ extension HostsConfiguration {
             readPlacement(value, hosts: hosts, groups: groups)
         }
         guard let placement else { return nil }
-        if mapping.optional("placement") == nil, hosts.count != groups.count {
+        if mapping.optional("placement") == nil, hosts.count < groups.count {
             hostsValue.report(perOrganizationMismatch(groups: groups, hostCount: hosts.count) + " (placement: per-organization, the default)")
             return nil
         }
@@ -81,7 +81,7 @@ extension HostsConfiguration {
         if value.tagName == .str {
             guard let name = value.choice(among: Placement.names) else { return nil }
             if name == "round-robin" { return .roundRobin }
-            guard hosts.count == groups.count else {
+            guard hosts.count >= groups.count else {
                 value.report(perOrganizationMismatch(groups: groups, hostCount: hosts.count))
                 return nil
             }
@@ -109,7 +109,7 @@ extension HostsConfiguration {
 
     private static func perOrganizationMismatch(groups: [String], hostCount: Int) -> String {
         "per-organization needs one host per group, in this order: \(groups.joined(separator: ", ")) "
-            + "(\(groups.count) hosts); the file names \(hostCount)"
+            + "(at least \(groups.count) hosts); the file names \(hostCount)"
     }
 
     private static func isValidName(_ name: String) -> Bool {

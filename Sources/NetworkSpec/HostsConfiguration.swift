@@ -41,7 +41,8 @@ public struct Host: Sendable, Hashable, Encodable {
 /// How nodes are placed on hosts.
 public enum Placement: Sendable, Hashable, Encodable {
     /// The first host runs the ordering nodes (orderers, miners, or the store); each later host runs
-    /// the peers of one organisation, in the file's order. Needs one host per group exactly.
+    /// the peers of one organisation, in the file's order. Needs a host per group; hosts past the
+    /// last group run nothing (a capacity plan's smaller sizes use the first hosts only).
     case perOrganization
     /// Nodes in start order (ordering nodes, then peers organisation by organisation) dealt over
     /// the hosts in turn.

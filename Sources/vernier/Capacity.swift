@@ -4,6 +4,7 @@ import Benchmark
 import BenchmarkSpec
 import CapacitySpec
 import Capacity
+import Federation
 import Load
 import NodeProcess
 
@@ -28,6 +29,27 @@ struct Capacity: AsyncParsableCommand {
     @Flag(help: "Check the plan, print its summary and exit.")
     var dryRun = false
 
+    @Option(help: "With deployment: hosts, the directory `vernier deploy files PLAN` wrote (one directory per cell).")
+    var deployment: String?
+
+    @Option(help: "With deployment: hosts, seconds to wait for each cell's nodes to answer from a fresh chain.")
+    var hostsReadySeconds: Double = 120
+
+    @Option(help: "With deployment: hosts, a shell command that starts a cell's nodes (VERNIER_CELL_DIRECTORY holds their files).")
+    var beforeCell: String?
+
+    @Option(help: "With deployment: hosts, a shell command that stops a cell's nodes once its searches end.")
+    var afterCell: String?
+
+    func validate() throws {
+        guard hostsReadySeconds > 0, hostsReadySeconds <= 3600 else {
+            throw ValidationError("--hosts-ready-seconds must be in (0, 3600]")
+        }
+        if deployment == nil, beforeCell != nil || afterCell != nil {
+            throw ValidationError("--before-cell and --after-cell go with --deployment (deployment: hosts)")
+        }
+    }
+
     func run() async throws {
         AllocatorSettings.apply()
         let plan: CapacityPlan
@@ -37,14 +59,49 @@ struct Capacity: AsyncParsableCommand {
             printToStandardError(failure.lines.joined(separator: "\n"))
             throw CapacityExit.invalidPlan.exitCode
         }
-        print(plan.summary)
-        print("")
+        // Unbuffered, as the log below is: the summary must come out first.
+        FileHandle.standardOutput.write(Data((plan.summary + "\n\n").utf8))
         if dryRun { return }
         let runId = ResultsDirectory.newRunId()
         let dataDirectory = FileManager.default.temporaryDirectory.path + "/vernier-capacity-\(runId)"
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        let capacity = CapacityRun(plan: plan, baseDirectory: URL(fileURLWithPath: self.plan).deletingLastPathComponent().path,
+        var capacity = CapacityRun(plan: plan, baseDirectory: URL(fileURLWithPath: self.plan).deletingLastPathComponent().path,
                                    dataDirectory: dataDirectory)
+        // Node processes log into the run's directory from the start, so that a cell that fails
+        // keeps its nodes' logs.
+        var earlyDirectory: String?
+        if deployment != nil, plan.benchmark.network.deployment != .hosts {
+            printToStandardError("vernier capacity: --deployment is for deployment: hosts; \(self.plan)'s benchmark has "
+                                 + "deployment: \(plan.benchmark.network.deployment.rawValue)")
+            throw CapacityExit.invalidPlan.exitCode
+        }
+        switch plan.benchmark.network.deployment {
+        case .inProcess:
+            break
+        case .processes:
+            let created = try ResultsDirectory.create(root: results, benchmark: plan.name, runId: runId)
+            earlyDirectory = created
+            capacity.nodeProcesses = ProcessDeployment(executable: ProcessDeployment.currentExecutable(), logDirectory: created + "/nodes")
+            FileHandle.standardOutput.write(Data("node logs: \(created)/nodes/<cell>/\n\n".utf8))
+        case .hosts:
+            guard let deployment else {
+                printToStandardError("vernier capacity: \(self.plan)'s benchmark has deployment: hosts: give --deployment DIR, "
+                                     + "the directory `vernier deploy files \(self.plan) --out DIR` wrote")
+                throw CapacityExit.invalidPlan.exitCode
+            }
+            do {
+                for cell in plan.cells {
+                    capacity.hostDeployments[cell.slug] = try DriverDeploymentFile.load(directory: deployment + "/" + cell.slug)
+                }
+            } catch {
+                printToStandardError("vernier capacity: \(error)")
+                throw CapacityExit.invalidPlan.exitCode
+            }
+            capacity.hostsReadyTimeout = .milliseconds(Int64(hostsReadySeconds * 1000))
+            if beforeCell != nil || afterCell != nil {
+                capacity.cellCommands = CapacityCellCommands(before: beforeCell, after: afterCell, deploymentDirectory: deployment)
+            }
+        }
         let interactive = isatty(STDOUT_FILENO) == 1
         var progress: (@Sendable (RoundProgress) -> Void)?
         if interactive {
@@ -62,7 +119,7 @@ struct Capacity: AsyncParsableCommand {
         if interactive { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
         let directory: String
         do {
-            directory = try ResultsDirectory.create(root: results, benchmark: plan.name, runId: runId)
+            directory = try earlyDirectory ?? ResultsDirectory.create(root: results, benchmark: plan.name, runId: runId)
             try CapacityFiles.write(report, to: directory)
         } catch {
             printToStandardError("vernier capacity: cannot write the results: \(error)")

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
 import Benchmark
+import Capacity
+import CapacitySpec
 import Federation
 
 /// `vernier deploy`: writes what other tools need to start a `deployment: hosts` federation.
@@ -19,11 +22,13 @@ struct DeployFiles: AsyncParsableCommand {
             Writes <out>/<node>.node.json for every node (start each with `vernier node FILE` on its \
             host) and <out>/driver.json (give the directory to `vernier run --deployment`). Keys are \
             new and random; every file is readable by its owner only. A file with several networks \
-            gets one directory per hosts network, <out>/<network>/.
+            gets one directory per hosts network, <out>/<network>/; a capacity plan (a file with \
+            sizes:) one directory per cell, <out>/<cell>/ (give the directory to \
+            `vernier capacity --deployment`).
             """ + "\n\n" + ExitCodes.help(DeployExit.self)
     )
 
-    @Argument(help: "The benchmark file; its networks with deployment: hosts are deployed.")
+    @Argument(help: "The benchmark file (its networks with deployment: hosts), or a capacity plan whose benchmark has them.")
     var file: String = "benchmark.yaml"
 
     @Option(help: "The directory to write the files into; it must not hold a deployment already.")
@@ -33,6 +38,10 @@ struct DeployFiles: AsyncParsableCommand {
     var dataDirectory: String = "/var/lib/vernier"
 
     func run() async throws {
+        if looksLikeCapacityPlan(file) {
+            try deployPlan()
+            return
+        }
         let configuration = try loadBenchmarkOrExit(file, invalid: DeployExit.invalid)
         let deployments: [(network: String, deployment: HostDeployment)]
         do {
@@ -55,5 +64,44 @@ struct DeployFiles: AsyncParsableCommand {
                 print("  \(file.fileName)  on \(file.location.host) (\(file.location.address):\(file.location.port))")
             }
         }
+    }
+
+    /// A capacity plan: one deployment per cell, `<out>/<cell slug>/`, for the cells to start one
+    /// after another on the same hosts.
+    private func deployPlan() throws {
+        let plan: CapacityPlan
+        do {
+            plan = try CapacityPlan.load(path: file)
+        } catch let failure as CapacityPlanErrors {
+            printToStandardError(failure.lines.joined(separator: "\n"))
+            throw DeployExit.invalid.exitCode
+        }
+        let deployments: [(cell: CapacityCell, deployment: HostDeployment)]
+        do {
+            deployments = try CapacityRun.hostDeployments(of: plan, dataDirectory: dataDirectory)
+        } catch {
+            printToStandardError("vernier deploy files: \(file): \(error)")
+            throw DeployExit.invalid.exitCode
+        }
+        // Refuse before writing anything: a half-written plan deployment is worse than none.
+        for (cell, _) in deployments where FileManager.default.fileExists(atPath: out + "/" + cell.slug) {
+            printToStandardError("vernier deploy files: \(out)/\(cell.slug) exists already: give another --out, or remove it")
+            throw DeployExit.failed.exitCode
+        }
+        for (cell, deployment) in deployments {
+            let directory = out + "/" + cell.slug
+            do {
+                try deployment.write(to: directory)
+            } catch {
+                printToStandardError("vernier deploy files: \(error)")
+                throw DeployExit.failed.exitCode
+            }
+            print("\(directory)/: \(cell.label), \(deployment.nodeFiles.count) node files and \(HostDeployment.driverFileName)")
+            for file in deployment.nodeFiles {
+                print("  \(file.fileName)  on \(file.location.host) (\(file.location.address):\(file.location.port))")
+            }
+        }
+        print("run the cells' nodes one cell at a time: `vernier capacity \(file) --deployment \(out)` waits for each cell's "
+              + "(or starts and stops them with --before-cell and --after-cell)")
     }
 }

@@ -36,6 +36,14 @@ struct DeployKubernetes: AsyncParsableCommand {
     var dataDirectory: String = KubernetesDeploymentOptions.defaultDataDirectory
 
     func run() async throws {
+        if looksLikeCapacityPlan(file) {
+            // Each cell needs its own nodes, started and stopped in turn: the driver's Job would
+            // have to drive the cluster. Out of the cluster, `deploy files` and --before-cell can.
+            printToStandardError("vernier deploy kubernetes: \(file) is a capacity plan; its cells need their nodes started one "
+                                 + "after another, which these manifests do not do: use `vernier deploy files \(file)` and "
+                                 + "`vernier capacity --deployment` with --before-cell and --after-cell (docs/capacity.md)")
+            throw DeployExit.invalid.exitCode
+        }
         let configuration = try loadBenchmarkOrExit(file, invalid: DeployExit.invalid)
         let deployment: KubernetesDeployment
         do {

@@ -98,7 +98,7 @@ enum CapacityExit: Int32, CommandExit {
     var meaning: String {
         switch self {
         case .done: "done"
-        case .invalidPlan: "invalid plan"
+        case .invalidPlan: "invalid plan or option, or a cell's deployment files missing"
         case .cellFailed: "a cell failed"
         case .interrupted: "interrupted (what finished is kept)"
         }

@@ -26,7 +26,7 @@ func loadBenchmarkOrExit(_ path: String, invalid: some CommandExit) throws -> Be
 }
 
 /// Whether a file that failed as a benchmark file has a capacity plan's top-level `sizes:` key.
-private func looksLikeCapacityPlan(_ path: String) -> Bool {
+func looksLikeCapacityPlan(_ path: String) -> Bool {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
     return text.split(separator: "\n").contains { $0.hasPrefix("sizes:") }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import BenchmarkSpec
 @testable import CapacitySpec
+import NetworkSpec
 @testable import ConfigurationReading
 import SampleSpecs
 
@@ -183,5 +184,53 @@ struct CapacityPlanTests {
             return
         }
         #expect(plan.estimatedSeconds.typical <= 15 * 60, "typical estimate \(plan.estimatedSeconds.typical) s")
+    }
+
+    /// The base benchmark on `hosts` (ordering, site-a, site-b, ...) with `placement`.
+    static func hostsBenchmark(hosts: Int, placement: String) -> String {
+        let names = ["ordering"] + (1..<hosts).map { "site-\($0)" }
+        return SamplePlans.benchmark.replacingOccurrences(of: "  raft: { orderers: 1, batchTimeout: 100ms }", with: """
+              raft: { orderers: 1, batchTimeout: 100ms }
+              deployment: hosts
+              placement: \(placement)
+              hosts:
+            \(names.enumerated().map { "    - { name: \($1), address: 10.1.0.\($0 + 1) }" }.joined(separator: "\n"))
+            """)
+    }
+
+    @Test func everyCellOnHostsMustFitThePlacement() throws {
+        // Five hosts: the orderers and four hospitals fit the 4×2 size; the store takes the first host.
+        let plan = try Self.read(Self.plan(), benchmark: Self.hostsBenchmark(hosts: 5, placement: "per-organization"))
+        let cells = plan.cells
+        #expect(cells.map(\.slug) == ["raft-2x1-1-orderer", "raft-4x2-3-orderers", "none"])
+        let large = try #require(plan.configuration(for: cells[1]).network.nodeLocations)
+        #expect(large.filter { $0.host == "site-4" }.map(\.node) == ["peer0.hospital4", "peer1.hospital4"])
+        #expect(plan.configuration(for: cells[0]).network.nodeLocations?.contains { $0.host == "site-3" } == false)
+        #expect(plan.configuration(for: cells[2]).network.nodeLocations?.map(\.host) == ["ordering"])
+        #expect(plan.summary.contains("raft 4×2 (3 orderers): 11 nodes on 5 hosts"), "\(plan.summary)")
+
+        // Three hosts fit the base benchmark's one organisation and the 2×1 size, not the 4×2 one.
+        let failure = try #require(throws: CapacityPlanErrors.self) {
+            try Self.read(Self.plan(), benchmark: Self.hostsBenchmark(hosts: 3, placement: "per-organization"))
+        }
+        let errors = failure.files.flatMap(\.errors)
+        #expect(errors.count == 1, "\(failure)")
+        #expect(errors.first?.path == "sizes[1]" && errors.first?.line == 7, "\(failure)")
+        #expect(failure.lines.first?.contains("raft 4×2 (3 orderers) on deployment: hosts: placement per-organization needs a host "
+            + "for each of its groups, in this order: orderers, hospital1, hospital2, hospital3, hospital4 (5 hosts); "
+            + "the benchmark names 3") == true, "\(failure)")
+
+        // Round-robin fits any size on any hosts.
+        _ = try Self.read(Self.plan(), benchmark: Self.hostsBenchmark(hosts: 2, placement: "round-robin"))
+    }
+
+    @Test func aPlacementByGroupCannotNameAPlansHospitals() throws {
+        let failure = try #require(throws: CapacityPlanErrors.self) {
+            try Self.read(Self.plan([("consensus: [raft, none]", "consensus: [raft]")]),
+                          benchmark: Self.hostsBenchmark(hosts: 2, placement: "{ orderers: ordering, org1: site-1 }"))
+        }
+        #expect(failure.lines.count == 2, "\(failure)")
+        #expect(failure.lines.allSatisfy { $0.contains("use placement: per-organization or round-robin") }, "\(failure)")
+        #expect(failure.lines.first?.contains("names no host for hospital1, hospital2") == true, "\(failure)")
     }
 }

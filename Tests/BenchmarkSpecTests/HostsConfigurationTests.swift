@@ -47,6 +47,17 @@ struct HostsConfigurationTests {
         #expect(locations[3].address == "a.example.org")
     }
 
+    @Test func perOrganizationLeavesHostsAfterTheLastGroupEmptyAndSaysSo() throws {
+        let configuration = try BenchmarkConfiguration(yaml: Self.file(hosts: Self.threeHosts + """
+
+            - { name: spare, address: 10.0.0.9 }
+            """), fileName: "f.yaml")
+        let locations = try #require(configuration.network.nodeLocations)
+        #expect(!locations.contains { $0.host == "spare" })
+        #expect(locations.map(\.host).suffix(1) == ["hospital-b"])
+        #expect(configuration.summary.contains("spare (10.0.0.9): no nodes"))
+    }
+
     @Test func roundRobinDealsNodesInStartOrder() throws {
         let configuration = try BenchmarkConfiguration(yaml: Self.file(hosts: """
             - { name: one, address: 10.0.0.1 }
@@ -72,11 +83,11 @@ struct HostsConfigurationTests {
             - { name: hospital-a, address: 10.0.0.2 }
             """
         #expect(try Self.errors(Self.file(hosts: twoHosts)) == [
-            "network.hosts: per-organization needs one host per group, in this order: orderers, org1, org2 (3 hosts); "
+            "network.hosts: per-organization needs one host per group, in this order: orderers, org1, org2 (at least 3 hosts); "
                 + "the file names 2 (placement: per-organization, the default)",
         ])
         #expect(try Self.errors(Self.file(hosts: twoHosts, placement: "per-organization")) == [
-            "network.placement: per-organization needs one host per group, in this order: orderers, org1, org2 (3 hosts); the file names 2",
+            "network.placement: per-organization needs one host per group, in this order: orderers, org1, org2 (at least 3 hosts); the file names 2",
         ])
         let unknown = try Self.errors(Self.file(hosts: Self.threeHosts, placement: "{ orderers: dc, org1: hospital-c, org2: dc }"))
         #expect(unknown == ["network.placement.org1: unknown host \"hospital-c\" (hospital-a)"])

@@ -45,6 +45,16 @@ struct CapacitySaturationTests {
         #expect(!finding.isLoadSide)
     }
 
+    @Test func withNodesOnHostsTheProcessIsTheDriversAlone() {
+        var evidence = Self.evidence(nodes: [("peer0.hospital1", 50), ("peer0.hospital2", 60)], process: 188, machine: 195, lag: 40)
+        evidence.nodesOnDriverMachine = false
+        let finding = SaturationAnalysis.limiting(evidence)
+        // The driver's machine was full and the driver lagged: the load side, and no node is blamed.
+        #expect(finding == .processCPU(percent: 188, cores: 2, busiestNode: nil))
+        #expect(finding.detail.contains("cores of the driver's machine busy"))
+        #expect(!finding.detail.contains("every node"))
+    }
+
     @Test func otherProcessesTakingTheMachineAreCalledOut() {
         let finding = SaturationAnalysis.limiting(Self.evidence(process: 90, machine: 196, lag: 30))
         #expect(finding.key == "machine-cpu")

@@ -6,7 +6,7 @@ import LedgerCore
 import LedgerPrimitives
 import Node
 
-public import NetworkSpec
+import NetworkSpec
 public import BenchmarkSpec
 public import Federation
 public import Load

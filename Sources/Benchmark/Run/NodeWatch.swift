@@ -1,13 +1,13 @@
 import Foundation
 import Synchronization
-public import Federation
-public import Results
+package import Federation
+package import Results
 
 /// Watches a repetition's federations for nodes that end without a planned fault, and says so at
 /// once: each such end is logged within about `pollInterval` and kept as an incident.
-final class NodeWatch: Sendable {
+package final class NodeWatch: Sendable {
     /// How often each federation is asked which nodes ended.
-    static let pollInterval: Duration = .milliseconds(500)
+    package static let pollInterval: Duration = .milliseconds(500)
 
     private struct State {
         var federations: [(name: String?, federation: any BenchmarkFederation)] = []
@@ -20,7 +20,7 @@ final class NodeWatch: Sendable {
     private let log: @Sendable (String) -> Void
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(log: @escaping @Sendable (String) -> Void) {
+    package init(log: @escaping @Sendable (String) -> Void) {
         self.log = log
         let poller = Task { [weak self] in
             while !Task.isCancelled {
@@ -32,7 +32,7 @@ final class NodeWatch: Sendable {
     }
 
     /// Watches `federation`, named `network` when the file names several.
-    func watch(_ federation: any BenchmarkFederation, network: String?) {
+    package func watch(_ federation: any BenchmarkFederation, network: String?) {
         state.withLock { state in
             guard !state.federations.contains(where: { $0.federation === federation }) else { return }
             state.federations.append((network, federation))
@@ -40,17 +40,17 @@ final class NodeWatch: Sendable {
     }
 
     /// The round now running (nil between rounds), for the incidents' context.
-    func setRound(_ label: String?) { state.withLock { $0.round = label } }
+    package func setRound(_ label: String?) { state.withLock { $0.round = label } }
 
     /// Asks every federation once more, stops watching and returns every incident.
-    func finish() async -> [NodeIncident] {
+    package func finish() async -> [NodeIncident] {
         task.withLock { $0?.cancel() }
         await poll()
         return state.withLock { $0.incidents }
     }
 
     /// The incidents so far.
-    var incidents: [NodeIncident] { state.withLock { $0.incidents } }
+    package var incidents: [NodeIncident] { state.withLock { $0.incidents } }
 
     private func poll() async {
         let federations = state.withLock { $0.federations }

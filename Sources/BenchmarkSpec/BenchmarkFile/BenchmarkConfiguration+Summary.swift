@@ -25,8 +25,8 @@ extension BenchmarkConfiguration {
                 case .byGroup: "by group"
                 }
                 let byHost = hosts.hosts.map { host in
-                    "\(host.name) (\(host.address)): "
-                        + locations.filter { $0.host == host.name }.map { "\($0.node):\($0.port)" }.joined(separator: ", ")
+                    let placed = locations.filter { $0.host == host.name }.map { "\($0.node):\($0.port)" }
+                    return "\(host.name) (\(host.address)): " + (placed.isEmpty ? "no nodes" : placed.joined(separator: ", "))
                 }
                 row("hosts", "placed \(placement); " + byHost.joined(separator: "; "))
             }

@@ -1,4 +1,4 @@
-public import BenchmarkSpec
+import BenchmarkSpec
 public import CapacitySpec
 import Monitor
 public import Results

@@ -41,6 +41,9 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
     /// p95 latency from the sent time, seconds: the federation's own response time.
     public var p95FromSentSeconds: Double
     public var goalP95Seconds: Double
+    /// Whether the nodes run on the driver's machine (in process, or as its processes): false with
+    /// `deployment: hosts`, where the process and machine figures are the driver's alone.
+    public var nodesOnDriverMachine = true
 
     public init(cores: Int, nodes: [NodeLoad], processCPUPercent: Double?, driverCPUPercent: Double?,
                 machineCPUPercent: Double? = nil, schedulerLagP99Milliseconds: Double,
@@ -69,7 +72,8 @@ public struct SaturationEvidence: Sendable, Hashable, Codable {
 public enum SaturatedResource: Sendable, Hashable, Codable {
     /// One node's thread was near a full core: that node is the serial bottleneck.
     case nodeCPU(node: String, percent: Double)
-    /// The whole process was near all cores (in process, every node and the driver share them).
+    /// The whole process was near all cores (in process, every node and the driver share them;
+    /// with the nodes on hosts, no busiest node: the driver's process alone).
     case processCPU(percent: Double, cores: Int, busiestNode: String?)
     /// The machine was near all cores busy while this process was not: other processes took the
     /// CPU. The figures describe a shared machine; rerun on a quiet one.
@@ -112,9 +116,11 @@ public enum SaturatedResource: Sendable, Hashable, Codable {
         switch self {
         case .nodeCPU(let node, let value):
             return "CPU of \(node): its thread at \(percent(value)) of one core"
-        case .processCPU(let value, let cores, let busiest):
+        case .processCPU(let value, let cores, let busiest?):
             return "process CPU: \(percent(value)) of \(cores * 100)% (all \(cores) cores busy; every node and the driver share them)"
-                + (busiest.map { ", busiest node \($0)" } ?? "")
+                + ", busiest node \(busiest)"
+        case .processCPU(let value, let cores, nil):
+            return "process CPU: \(percent(value)) of \(cores * 100)% (all \(cores) cores of the driver's machine busy)"
         case .machineCPU(let value, let process, let cores):
             return "machine CPU: \(percent(value)) of \(cores * 100)%, this process only "
                 + (process.map(percent) ?? "?") + ": other processes took the CPU (rerun on a quiet machine)"
@@ -167,7 +173,7 @@ enum SaturationAnalysis {
         let processSaturated = evidence.processCPUPercent.map { $0 >= allCores } ?? false
         let machineSaturated = evidence.machineCPUPercent.map { $0 >= allCores } ?? false
         let process = { SaturatedResource.processCPU(percent: evidence.processCPUPercent ?? 0, cores: evidence.cores,
-                                                     busiestNode: busiest?.node) }
+                                                     busiestNode: evidence.nodesOnDriverMachine ? busiest?.node : nil) }
         let machine = { SaturatedResource.machineCPU(percent: evidence.machineCPUPercent ?? 0,
                                                      processPercent: evidence.processCPUPercent, cores: evidence.cores) }
         if accountsExhausted(evidence) {

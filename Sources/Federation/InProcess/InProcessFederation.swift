@@ -141,7 +141,7 @@ public final class InProcessFederation: Sendable {
         guard case .raft = plan.kind else { return submitters.first }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline {
+        while clock.now < deadline, !Task.isCancelled {
             if let leader = await leader() { return leader }
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -162,7 +162,7 @@ public final class InProcessFederation: Sendable {
     public func awaitPeers(height: UInt64, timeout: Duration) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline {
+        while clock.now < deadline, !Task.isCancelled {
             var reached = true
             for peer in peers where await peer.stopReason == nil {
                 if await peer.height < height { reached = false }
@@ -198,10 +198,10 @@ public final class InProcessFederation: Sendable {
             // equal work, which only the next block decides: then mine briefly and pause again.
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeout)
-            while clock.now < deadline {
+            while clock.now < deadline, !Task.isCancelled {
                 for node in proofOfWorkNodes { await node.setMiningPaused(true) }
                 let gossipDeadline = min(deadline, clock.now.advanced(by: .seconds(2)))
-                while clock.now < gossipDeadline {
+                while clock.now < gossipDeadline, !Task.isCancelled {
                     if await proofOfWorkTips().count <= 1 { return true }
                     try? await Task.sleep(for: .milliseconds(50))
                 }

@@ -190,7 +190,7 @@ public final class ProcessFederation: BenchmarkFederation {
             // Other kinds are ready once their contact answers.
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeout)
-            while clock.now < deadline {
+            while clock.now < deadline, !Task.isCancelled {
                 if let first = submitters.first, await client.status(of: first, timeout: .milliseconds(500)) != nil { return first }
                 try? await Task.sleep(for: .milliseconds(50))
             }
@@ -198,7 +198,7 @@ public final class ProcessFederation: BenchmarkFederation {
         }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline {
+        while clock.now < deadline, !Task.isCancelled {
             if let leader = await leader() { return leader }
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -211,7 +211,7 @@ public final class ProcessFederation: BenchmarkFederation {
         switch plan.kind {
         case .raft:
             let height = await statuses(of: plan.members.orderers).values.map(\.height).max() ?? 0
-            while clock.now < deadline {
+            while clock.now < deadline, !Task.isCancelled {
                 let peers = await statuses(of: plan.members.peers)
                 if peers.count == plan.members.peers.count, peers.values.allSatisfy({ $0.height >= height }) { return true }
                 try? await Task.sleep(for: .milliseconds(50))
@@ -219,10 +219,10 @@ public final class ProcessFederation: BenchmarkFederation {
             return false
         case .proofOfWork:
             // As in-process: pause mining, let gossip converge; tips of equal work need one more block.
-            while clock.now < deadline {
+            while clock.now < deadline, !Task.isCancelled {
                 await setMiningPaused(true)
                 let gossipDeadline = min(deadline, clock.now.advanced(by: .seconds(2)))
-                while clock.now < gossipDeadline {
+                while clock.now < gossipDeadline, !Task.isCancelled {
                     if await proofOfWorkTipCount() <= 1 { return true }
                     try? await Task.sleep(for: .milliseconds(50))
                 }
