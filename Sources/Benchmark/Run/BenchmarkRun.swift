@@ -64,6 +64,13 @@ public struct BenchmarkRun: Sendable {
                     break
                 }
                 if configuration.repetitions > 1 { log("repetition \(repetition + 1) of \(configuration.repetitions)") }
+                let hosted = configuration.federations.filter { $0.configuration.deployment == .hosts }.map(\.name)
+                if repetition > 0, !configuration.reuseFederation, !hosted.isEmpty {
+                    // The driver starts no node on hosts: each repetition's fresh chains are the operator's to start.
+                    log("repetition \(repetition + 1) starts from fresh chains: restart every node of \(hosted.joined(separator: ", ")) "
+                        + "with `vernier node --reset` now (the driver waits up to \(hostsReadyTimeout) for them), "
+                        + "or give the file reuseFederation: true")
+                }
                 var environments = shared
                 let report: RepetitionReport
                 do {
