@@ -18,6 +18,8 @@ public final class NodeHost: Sendable {
     public let driver: NodeAddress
     /// SHA-256 of the configuration file the node was started from, reported in every status.
     public let configurationDigest: Hash256?
+    /// How this node's process began, reported in every status; nil in process.
+    public let processStart: NodeStatus.ProcessStart?
     /// Reads this process's resources for each status, where the node is its process's only node.
     public let ownResources: OwnProcessResources?
     private let nodeInbox: AsyncStream<InboundFrame>.Continuation
@@ -26,8 +28,8 @@ public final class NodeHost: Sendable {
     /// Builds the node at `address` from `plan` on `endpoint` and starts it; its statuses report
     /// `ownResources` when given (the node is alone in its process).
     public init(plan: FederationPlan, address: NodeAddress, endpoint: any TransportEndpoint, driver: NodeAddress,
-                configurationDigest: Hash256? = nil, ownResources: OwnProcessResources? = nil,
-                inboxCapacity: Int = 65_536) async throws {
+                configurationDigest: Hash256? = nil, processStart: NodeStatus.ProcessStart? = nil,
+                ownResources: OwnProcessResources? = nil, inboxCapacity: Int = 65_536) async throws {
         let (inbox, continuation) = AsyncStream.makeStream(of: InboundFrame.self,
                                                            bufferingPolicy: .bufferingOldest(inboxCapacity))
         let filtered = FilteredEndpoint(base: endpoint, inbox: inbox)
@@ -36,6 +38,7 @@ public final class NodeHost: Sendable {
         self.endpoint = endpoint
         self.driver = driver
         self.configurationDigest = configurationDigest
+        self.processStart = processStart
         self.ownResources = ownResources
         nodeInbox = continuation
         pump = Task { [logger = Logger(label: "vernier.host.\(address.name)")] in
@@ -47,7 +50,7 @@ public final class NodeHost: Sendable {
                     continue
                 }
                 await Self.answer(frame, node: node, endpoint: endpoint, driver: driver, configurationDigest: configurationDigest,
-                                  ownResources: ownResources, logger: logger)
+                                  processStart: processStart, ownResources: ownResources, logger: logger)
             }
             continuation.finish()
         }
@@ -62,7 +65,8 @@ public final class NodeHost: Sendable {
     }
 
     private static func answer(_ frame: InboundFrame, node: any LedgerNode, endpoint: any TransportEndpoint,
-                               driver: NodeAddress, configurationDigest: Hash256?, ownResources: OwnProcessResources?,
+                               driver: NodeAddress, configurationDigest: Hash256?, processStart: NodeStatus.ProcessStart?,
+                               ownResources: OwnProcessResources?,
                                logger: Logger) async {
         let message: NodeMessage
         do {
@@ -75,6 +79,7 @@ public final class NodeHost: Sendable {
         case .statusRequest(let requestId, let account):
             var status = await NodeStatus.of(node, account: account, ownResources: ownResources)
             status.configurationDigest = configurationDigest
+            status.processStart = processStart
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .pauseMining(let requestId, let paused):
             if frame.from == driver, let miner = node as? ProofOfWorkNode {
@@ -84,6 +89,7 @@ public final class NodeHost: Sendable {
             }
             var status = await NodeStatus.of(node, account: nil, ownResources: ownResources)
             status.configurationDigest = configurationDigest
+            status.processStart = processStart
             endpoint.send(NodeMessage.statusAnswer(requestId: requestId, status: status).frame, to: frame.from)
         case .transactionCheck(let requestId, let ids) where frame.from == driver:
             let answer: NodeMessage

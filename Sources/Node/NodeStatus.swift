@@ -11,10 +11,23 @@ public import Transport
 /// A node process also reports its own CPU time, memory and disk bytes (``resources``), read when
 /// it answers, so that the driver needs no access to the node's `/proc`.
 ///
-/// Encoding: the fields in order, then ``resources`` only when present (an optional trailing
-/// extension, so a node that reports none, such as an older one, still decodes). A status is
-/// therefore always the last value of its frame.
+/// Encoding: the fields in order, each optional one behind a presence byte.
 public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
+    /// How a node process began: which run of the process it is, and whether its data directory
+    /// was empty then. A driver of nodes it did not start needs both to know a chain is fresh:
+    /// a proof-of-work chain grows without load, so its height cannot say so.
+    public struct ProcessStart: Sendable, Hashable {
+        /// Drawn at random when the process starts: a restarted node reports another.
+        public var instance: UInt64
+        /// The node's data directory was empty or absent when it started (`--reset` removes it).
+        public var startedEmpty: Bool
+
+        public init(instance: UInt64, startedEmpty: Bool) {
+            self.instance = instance
+            self.startedEmpty = startedEmpty
+        }
+    }
+
     /// A node process's own resources when it answered, or why it could not read them.
     ///
     /// Encoded as a layout byte, then its fields: 1 is ``reading(_:)`` as it is now; a new layout
@@ -99,8 +112,10 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
     /// has none (in process). A driver of nodes it did not start refuses a node whose digest differs.
     public var configurationDigest: Hash256?
     /// The node process's own resources when it answered; nil from a node that does not measure
-    /// its process (an in-process node, which shares the driver's, or an older node).
+    /// its process (an in-process node, which shares the driver's).
     public var resources: ResourceReport?
+    /// How the node's process began; nil for a node that is not a process of its own (in process).
+    public var processStart: ProcessStart?
 
     public init(height: UInt64, headHash: Hash256, stateDigest: Hash256?, raftRole: RaftRole = .none, term: UInt64 = 0,
                 nextNonce: UInt64? = nil, traffic: TrafficCounters = TrafficCounters(), diskReadBytes: UInt64 = 0,
@@ -170,7 +185,13 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         if let stopReason { writer.write(stopReason) }
         writer.write(configurationDigest != nil)
         if let configurationDigest { writer.write(configurationDigest) }
+        writer.write(resources != nil)
         if let resources { writer.write(resources) }
+        writer.write(processStart != nil)
+        if let processStart {
+            writer.write(processStart.instance)
+            writer.write(processStart.startedEmpty)
+        }
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
@@ -189,6 +210,10 @@ public struct NodeStatus: Sendable, Hashable, CanonicalCodable {
         stopReason = try reader.readBool("status.hasStopReason") ? try reader.readString("status.stopReason") : nil
         configurationDigest = try reader.readBool("status.hasConfigurationDigest")
             ? try reader.readHash("status.configurationDigest") : nil
-        resources = reader.remainingCount > 0 ? try reader.read() : nil
+        resources = try reader.readBool("status.hasResources") ? try reader.read() : nil
+        processStart = try reader.readBool("status.hasProcessStart")
+            ? ProcessStart(instance: try reader.readUInt64("status.processStart.instance"),
+                           startedEmpty: try reader.readBool("status.processStart.startedEmpty"))
+            : nil
     }
 }

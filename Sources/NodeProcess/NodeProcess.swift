@@ -45,8 +45,8 @@ public enum NodeProcess {
             }
         }
         let name = configuration.node.name
+        let dataDirectory = configuration.plan.directory + "/" + name
         if reset {
-            let dataDirectory = configuration.plan.directory + "/" + name
             do {
                 if FileManager.default.fileExists(atPath: dataDirectory) { try FileManager.default.removeItem(atPath: dataDirectory) }
             } catch {
@@ -54,6 +54,9 @@ public enum NodeProcess {
                 return .failed
             }
         }
+        // Whether this start begins a fresh chain: a driver of nodes it did not start checks it.
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        let processStart = NodeStatus.ProcessStart(instance: UInt64.random(in: 1...UInt64.max), startedEmpty: existing.isEmpty)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
@@ -72,7 +75,7 @@ public enum NodeProcess {
         let endpoint: TCPEndpoint
         let host: NodeHost
         do {
-            (endpoint, host) = try await start(configuration, digest: configurationDigest, logger: logger)
+            (endpoint, host) = try await start(configuration, digest: configurationDigest, processStart: processStart, logger: logger)
         } catch {
             logger.critical("could not start: \(error)")
             writeToStandardError("vernier node \(name): \(error)")
@@ -106,7 +109,7 @@ public enum NodeProcess {
     }
 
     /// Opens the node's endpoint (which refuses frames that are not node messages) and its host.
-    private static func start(_ configuration: NodeProcessConfiguration, digest: Hash256,
+    private static func start(_ configuration: NodeProcessConfiguration, digest: Hash256, processStart: NodeStatus.ProcessStart,
                               logger: Logger) async throws -> (TCPEndpoint, NodeHost) {
         let identity = try configuration.identity()
         let nodeIndex = configuration.plan.nodeAddresses.firstIndex(of: configuration.node) ?? 0
@@ -127,7 +130,7 @@ public enum NodeProcess {
         let endpoint = try await TCPEndpoint.start(endpointConfiguration)
         do {
             let host = try await NodeHost(plan: configuration.plan, address: configuration.node, endpoint: endpoint,
-                                          driver: configuration.driver, configurationDigest: digest,
+                                          driver: configuration.driver, configurationDigest: digest, processStart: processStart,
                                           ownResources: OwnProcessResources())
             return (endpoint, host)
         } catch {

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Monitor
 import Statistics
@@ -35,6 +36,9 @@ public struct BenchmarkRun: Sendable {
     public var hostDeployments: [String: DriverDeploymentFile] = [:]
     /// With `deployment: hosts`: how long the driver waits for every node to answer, fresh.
     public var hostsReadyTimeout: Duration = .seconds(120)
+    /// With `deployment: hosts`: the node processes each network's earlier repetitions ran on,
+    /// which a later repetition refuses (their chains are not fresh).
+    private let earlierHostInstances = HostInstances()
 
     public init(configuration: BenchmarkConfiguration, baseDirectory: String, dataDirectory: String) {
         self.configuration = configuration
@@ -370,7 +374,23 @@ public struct BenchmarkRun: Sendable {
             guard let deployment = hostDeployments[networkName] else {
                 throw RunError(description: "network \(networkName) has deployment: hosts: give the directory `vernier deploy files` wrote with --deployment")
             }
-            return try await ProcessFederation.connect(to: deployment, network: network, timeout: hostsReadyTimeout)
+            let federation = try await ProcessFederation.connect(
+                to: deployment, network: network, timeout: hostsReadyTimeout, refusing: earlierHostInstances.of(networkName))
+            earlierHostInstances.add(federation.nodeInstances, to: networkName)
+            return federation
         }
+    }
+}
+
+/// The node processes a run has connected to on hosts, by network.
+final class HostInstances: Sendable {
+    private let instances = Mutex<[String: Set<UInt64>]>([:])
+
+    func of(_ network: String) -> Set<UInt64> {
+        instances.withLock { $0[network] ?? [] }
+    }
+
+    func add(_ more: Set<UInt64>, to network: String) {
+        instances.withLock { $0[network, default: []].formUnion(more) }
     }
 }

@@ -14,11 +14,13 @@ extension ProcessFederation {
 
     /// Connects to the nodes of a `deployment: hosts` federation that something else started from
     /// `deployment`'s files, and checks them before any load: each must answer within `timeout`,
-    /// report the digest of its own file from that deployment, and (Raft and no-ledger) stand at
-    /// genesis. The driver owns none of them: stopping it stops only its client.
+    /// report the digest of its own file from that deployment, have started on an empty data
+    /// directory as a process other than `earlierInstances` (those of earlier repetitions), and
+    /// (Raft and no-ledger) stand at genesis. The driver owns none of them: stopping it stops only
+    /// its client.
     public static func connect(
         to deployment: DriverDeploymentFile, network: NetworkConfiguration, timeout: Duration,
-        log: @Sendable (String) -> Void = { _ in }
+        refusing earlierInstances: Set<UInt64> = [], log: @Sendable (String) -> Void = { _ in }
     ) async throws -> ProcessFederation {
         guard deployment.networkDigest == network.deploymentDigest.hex else {
             throw FederationError(description: "the deployment's files were written for another federation than this benchmark file's: "
@@ -42,7 +44,7 @@ extension ProcessFederation {
             plan: plan, deployment: ProcessDeployment(executable: "", logDirectory: ""), clientEndpoint: clientEndpoint,
             launcher: NodeLauncher(), configurationPaths: [:], ports: ports, spawned: [:], nodesStartedElsewhere: true)
         do {
-            try await federation.checkNodes(against: deployment, timeout: timeout, log: log)
+            try await federation.checkNodes(against: deployment, timeout: timeout, refusing: earlierInstances, log: log)
         } catch {
             await federation.stop()
             throw error
@@ -52,7 +54,8 @@ extension ProcessFederation {
 
     /// Waits until every node answers from the right file at genesis; throws naming each node that
     /// did not, and why.
-    private func checkNodes(against deployment: DriverDeploymentFile, timeout: Duration, log: @Sendable (String) -> Void) async throws {
+    private func checkNodes(against deployment: DriverDeploymentFile, timeout: Duration, refusing earlierInstances: Set<UInt64>,
+                            log: @Sendable (String) -> Void) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         let expected = Dictionary(uniqueKeysWithValues: deployment.nodes.map { (NodeAddress($0.location.node), $0) })
@@ -73,12 +76,25 @@ extension ProcessFederation {
                 if let reason = status.stopReason {
                     throw FederationError(description: "\(address) has stopped: \(reason)")
                 }
+                guard let start = status.processStart else {
+                    throw FederationError(description: "\(address) does not say how its process started: it is not a node of "
+                        + "this vernier build; start it with this build's `vernier node`")
+                }
+                let restart = "restart it with `vernier node --reset \(address.name).node.json` so that it starts a fresh chain"
+                if !start.startedEmpty {
+                    pending[address] = "\(address) started on the data of an earlier chain: " + restart
+                    continue
+                }
+                if earlierInstances.contains(start.instance) {
+                    pending[address] = "\(address) is still the process of an earlier repetition, on its chain: " + restart
+                    continue
+                }
                 if status.height > 0, !isProofOfWork {
-                    pending[address] = "\(address) is at height \(status.height), not at genesis: restart it with "
-                        + "`vernier node --reset \(address.name).node.json` so that it starts a fresh chain"
+                    pending[address] = "\(address) is at height \(status.height), not at genesis: " + restart
                     continue
                 }
                 pending[address] = nil
+                connectedInstances.withLock { $0[address] = start.instance }
             }
             if pending.isEmpty { break }
             if clock.now >= deadline {
@@ -91,6 +107,11 @@ extension ProcessFederation {
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    /// The process instances of the nodes started elsewhere, as they were when the driver connected.
+    public var nodeInstances: Set<UInt64> {
+        Set(connectedInstances.withLock { $0.values })
     }
 
     private var isProofOfWork: Bool {

@@ -72,6 +72,8 @@ public final class ProcessFederation: BenchmarkFederation {
     let nodesStartedElsewhere: Bool
     /// Status requests each node has left unanswered in a row (nodes started elsewhere).
     let unansweredPolls = Mutex<[NodeAddress: Int]>([:])
+    /// For nodes started elsewhere: the process instance each reported when the driver connected.
+    let connectedInstances = Mutex<[NodeAddress: UInt64]>([:])
 
     init(plan: FederationPlan, deployment: ProcessDeployment, clientEndpoint: TCPEndpoint, launcher: NodeLauncher,
          configurationPaths: [NodeAddress: String], ports: [NodeAddress: Int], spawned: [NodeAddress: SpawnedNode],
