@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
+#include <stdio.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -51,4 +52,8 @@ int vernier_set_allocator_thresholds(int mmap_threshold_bytes, int trim_threshol
     (void)trim_threshold_bytes;
     return -1;
 #endif
+}
+
+int vernier_line_buffer_standard_output(void) {
+    return setvbuf(stdout, NULL, _IOLBF, 0) == 0 ? 0 : -1;
 }

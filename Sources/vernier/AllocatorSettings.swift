@@ -18,3 +18,12 @@ enum AllocatorSettings {
         _ = vernier_set_allocator_thresholds(mmapThresholdBytes, trimThresholdBytes)
     }
 }
+
+/// How the long-running commands write their output: a line at a time, also into a pipe or a
+/// file, so that progress and `NODE DIED` lines reach a log as they happen (glibc would otherwise
+/// hold a pipe's output until 4 KiB or exit).
+enum StandardOutputBuffering {
+    static func lineBuffered() {
+        _ = vernier_line_buffer_standard_output()
+    }
+}

@@ -52,6 +52,7 @@ struct Capacity: AsyncParsableCommand {
 
     func run() async throws {
         AllocatorSettings.apply()
+        StandardOutputBuffering.lineBuffered()
         let plan: CapacityPlan
         do {
             plan = try CapacityPlan.load(path: self.plan)

@@ -42,6 +42,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         AllocatorSettings.apply()
+        StandardOutputBuffering.lineBuffered()
         let configuration = try loadBenchmarkOrExit(file, invalid: RunExit.invalidFile)
         print(configuration.summary)
         print("")

@@ -22,4 +22,8 @@ int vernier_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 /// (mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD). Returns 0, or -1 where it is not glibc.
 int vernier_set_allocator_thresholds(int mmap_threshold_bytes, int trim_threshold_bytes);
 
+/// Makes standard output line-buffered even when it is a pipe or a file, so that a run's progress
+/// reaches a log (`kubectl logs -f`, CI) as it happens rather than at exit. Returns 0 or -1.
+int vernier_line_buffer_standard_output(void);
+
 #endif
