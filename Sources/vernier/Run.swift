@@ -142,6 +142,10 @@ struct Run: AsyncParsableCommand {
             }
             throw RunExit.ledgerUnsound.exitCode
         }
+        if let failure = report.failure {
+            printToStandardError("vernier run: \(failure); the \(report.repetitions.count) repetition(s) before it are kept")
+            throw RunExit.failed.exitCode
+        }
         if report.interrupted {
             printToStandardError("vernier run: interrupted; the rounds that finished are kept")
             throw RunExit.interrupted.exitCode

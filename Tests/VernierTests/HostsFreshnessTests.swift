@@ -99,6 +99,12 @@ struct HostsFreshnessTests {
         #expect(twice.standardOutput.contains("repetition 2 starts from fresh chains: restart every node"), "\(twice.standardOutput)")
         #expect(twice.standardError.contains("miner0 is still the process of an earlier repetition"), "\(twice.standardError)")
         #expect(twice.standardError.contains("peer0.org1 is still the process of an earlier repetition"), "\(twice.standardError)")
+        // The first repetition is kept, and run.json says why the run stopped.
+        #expect(twice.standardError.contains("the 1 repetition(s) before it are kept"), "\(twice.standardError)")
+        let runJSON = directory + "/Results/fresh/latest/run.json"
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runJSON))) as? [String: Any])
+        #expect((report["repetitions"] as? [Any])?.count == 1)
+        #expect((report["failure"] as? String)?.hasPrefix("repetition 2 could not run: ") == true, "\(report["failure"] ?? "none")")
 
         // Restarted without --reset: their data holds the old chain, and they are refused.
         nodes.stop()

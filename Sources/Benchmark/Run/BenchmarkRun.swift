@@ -59,6 +59,7 @@ public struct BenchmarkRun: Sendable {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var repetitions: [RepetitionReport] = []
         var interrupted = false
+        var failure: String?
         // Federations by network name: for the whole run when repetitions reuse them.
         var shared: [String: BenchmarkEnvironment] = [:]
         do {
@@ -82,6 +83,11 @@ public struct BenchmarkRun: Sendable {
                 } catch {
                     if !configuration.reuseFederation { await Self.close(environments) }
                     shared = configuration.reuseFederation ? environments : [:]
+                    // Repetitions that finished are kept: the run ends here, failed, with them.
+                    guard repetitions.isEmpty else {
+                        failure = "repetition \(repetition + 1) could not run: \(error)"
+                        break
+                    }
                     throw error
                 }
                 if configuration.reuseFederation {
@@ -104,6 +110,7 @@ public struct BenchmarkRun: Sendable {
             benchmark: configuration.name, runId: runId, seed: configuration.seed, startedAt: startedAt,
             configuration: configuration, machine: MachineDescription.current(),
             gitCommit: MachineDescription.gitCommit(at: baseDirectory), repetitions: repetitions, interrupted: interrupted)
+        report.failure = failure
         report.rounds = RoundSummary.summarise(report, confidence: configuration.confidence)
         return report
     }

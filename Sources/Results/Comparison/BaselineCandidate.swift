@@ -30,6 +30,7 @@ public struct BaselineCandidate: Sendable {
             var repetitions: [Repetition]
             var rounds: [ComparableRound]
             var interrupted: Bool
+            var failure: String?
             var consistent: Bool
             var incidents: [Incident]
             var lostAcknowledged: Int
@@ -42,6 +43,7 @@ public struct BaselineCandidate: Sendable {
         }
         var refusals: [String] = []
         if run.interrupted { refusals.append("the run was interrupted: some rounds or repetitions are missing") }
+        if let failure = run.failure { refusals.append("the run failed: \(failure)") }
         if !run.consistent { refusals.append("the ledger check failed: the nodes disagreed or could not all be checked") }
         if run.lostAcknowledged > 0 { refusals.append("\(run.lostAcknowledged) acknowledged transactions were lost") }
         if !run.incidents.isEmpty {

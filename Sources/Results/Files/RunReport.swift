@@ -88,6 +88,9 @@ public struct RunReport: Sendable, Encodable {
     /// Every round over the repetitions: each figure's values, mean, deviation and interval.
     public var rounds: [RoundSummary] = []
     public var interrupted: Bool
+    /// Why the run stopped before its last repetition, when a later repetition could not run
+    /// (the repetitions before it are kept); nil when every repetition ran or was interrupted.
+    public var failure: String?
     /// The nodes disagreed at the end of some repetition: the measured ledger is broken.
     public var consistent: Bool { repetitions.allSatisfy(\.consistent) }
     /// Acknowledged transactions lost over all repetitions: 0 when all is well.
@@ -111,7 +114,7 @@ public struct RunReport: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, rounds, interrupted, consistent
+        case benchmark, runId, seed, startedAt, configuration, machine, gitCommit, repetitions, rounds, interrupted, failure, consistent
         case incidents, lostAcknowledged
     }
 
@@ -127,6 +130,7 @@ public struct RunReport: Sendable, Encodable {
         try container.encode(repetitions, forKey: .repetitions)
         try container.encode(rounds, forKey: .rounds)
         try container.encode(interrupted, forKey: .interrupted)
+        try container.encodeIfPresent(failure, forKey: .failure)
         try container.encode(consistent, forKey: .consistent)
         try container.encode(incidents, forKey: .incidents)
         try container.encode(lostAcknowledged, forKey: .lostAcknowledged)

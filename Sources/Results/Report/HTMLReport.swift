@@ -126,7 +126,8 @@ public enum HTMLReport {
             verdict += "<br><span class=bad>NODE DIED: \(escape(incident.line)), no fault asked for it</span>"
         }
         let rows: [(String, String)] = [
-            ("run", "\(escape(report.runId)), started \(escape(report.startedAt))\(report.interrupted ? " (interrupted)" : "")"),
+            ("run", "\(escape(report.runId)), started \(escape(report.startedAt))\(report.interrupted ? " (interrupted)" : "")"
+                + (report.failure.map { " <strong>(failed: \(escape($0)); the repetitions before it are kept)</strong>" } ?? "")),
             ("ledger check", verdict),
             ("network", configuration.federations.map { named in
                 escape((configuration.networks == nil ? "" : "\(named.name): ") + named.configuration.nodeNames.joined(separator: ", "))
