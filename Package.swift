@@ -143,8 +143,7 @@ let package = Package(
         // Capacity planning: the pure search, saturation analysis, probes on federations, its files.
         .target(
             name: "Capacity",
-            dependencies: ["Benchmark", "Federation", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport",
-                           "CVernierSystem"],
+            dependencies: ["Benchmark", "Federation", "Results", "Load", "BenchmarkSpec", "CapacitySpec", "Statistics", "Monitor", "Transport"],
             swiftSettings: strictSwift
         ),
         // Kubernetes manifests for deployment: hosts federations and their driver (`vernier deploy kubernetes`),

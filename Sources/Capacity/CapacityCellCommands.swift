@@ -1,4 +1,4 @@
-import CVernierSystem
+import Federation
 import Foundation
 public import CapacitySpec
 #if canImport(Glibc)
@@ -76,39 +76,15 @@ public struct CapacityCellCommands: Sendable {
         }
     }
 
-    /// Starts `/bin/sh -c command` with the terminal's output, `/dev/null` as input, no other
+    /// Starts `/bin/sh -c command` with the driver's output, `/dev/null` as input, no other
     /// descriptor, `variables` added to the environment, in a new process group.
     private static func spawn(_ command: String, variables: [String: String], name: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        _ = vernier_spawn_close_from(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD] { sigaddset(&defaultSignals, signal) }
-        var noMask = sigset_t()
-        sigemptyset(&noMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setsigmask(&attributes, &noMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var environment = ProcessInfo.processInfo.environment
         environment.merge(variables) { _, new in new }
-        let environmentStrings: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for entry in environmentStrings { free(entry) } }
-        let words: [String] = ["/bin/sh", "-c", command]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var processId: pid_t = 0
-        let status = posix_spawn(&processId, "/bin/sh", &actions, &attributes, argv, environmentStrings)
-        guard status == 0 else {
-            throw CellCommandError(description: "\(name) could not start: \(String(cString: strerror(status)))")
+        switch ChildProcess.spawn(executable: "/bin/sh", arguments: ["-c", command], environment: environment) {
+        case .success(let processId): return processId
+        case .failure(let failure): throw CellCommandError(description: "\(name) could not start: \(failure)")
         }
-        return processId
     }
 }
 

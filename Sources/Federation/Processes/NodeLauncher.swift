@@ -75,35 +75,15 @@ actor NodeLauncher {
             close(pipeEnds[1])
             close(logDescriptor)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, logDescriptor, 2)
         // Nothing else of the driver's (its client's sockets, other nodes' pipes) reaches the node.
-        _ = vernier_spawn_close_from(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD] { sigaddset(&defaultSignals, signal) }
-        var noMask = sigset_t()
-        sigemptyset(&noMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setsigmask(&attributes, &noMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var processId: pid_t = 0
-        let status = posix_spawn(&processId, executable, &actions, &attributes, argv, environ)
-        guard status == 0 else {
+        let processId: pid_t
+        switch ChildProcess.spawn(executable: executable, arguments: arguments, standardOutput: pipeEnds[1],
+                                  standardError: logDescriptor) {
+        case .success(let started):
+            processId = started
+        case .failure(let failure):
             close(pipeEnds[0])
-            throw NodeLaunchError(description: "\(name): cannot start \(executable): \(String(cString: strerror(status)))")
+            throw NodeLaunchError(description: "\(name): cannot start \(executable): \(failure)")
         }
         return SpawnedNode(name: name, processId: processId, standardOutput: pipeEnds[0], logPath: logPath)
     }
