@@ -51,19 +51,7 @@ struct DeployFiles: AsyncParsableCommand {
             throw DeployExit.invalid.exitCode
         }
         let several = configuration.networks != nil
-        for (network, deployment) in deployments {
-            let directory = several ? out + "/" + network : out
-            do {
-                try deployment.write(to: directory)
-            } catch {
-                printToStandardError("vernier deploy files: \(error)")
-                throw DeployExit.failed.exitCode
-            }
-            print("\(directory)/: \(deployment.nodeFiles.count) node files and \(HostDeployment.driverFileName)")
-            for file in deployment.nodeFiles {
-                print("  \(file.fileName)  on \(file.location.host) (\(file.location.address):\(file.location.port))")
-            }
-        }
+        try write(deployments.map { (several ? out + "/" + $0.network : out, nil, $0.deployment) })
     }
 
     /// A capacity plan: one deployment per cell, `<out>/<cell slug>/`, for the cells to start one
@@ -83,25 +71,32 @@ struct DeployFiles: AsyncParsableCommand {
             printToStandardError("vernier deploy files: \(file): \(error)")
             throw DeployExit.invalid.exitCode
         }
-        // Refuse before writing anything: a half-written plan deployment is worse than none.
-        for (cell, _) in deployments where FileManager.default.fileExists(atPath: out + "/" + cell.slug) {
-            printToStandardError("vernier deploy files: \(out)/\(cell.slug) exists already: give another --out, or remove it")
+        try write(deployments.map { (out + "/" + $0.cell.slug, $0.cell.label, $0.deployment) })
+        print("run the cells' nodes one cell at a time: `vernier capacity \(file) --deployment \(out)` waits for each cell's "
+              + "(or starts and stops them with --before-cell and --after-cell)")
+    }
+
+    /// Writes each deployment into its directory and lists its files; refuses before writing
+    /// anything when any directory already holds a deployment (a half-written set is worse than none).
+    private func write(_ deployments: [(directory: String, title: String?, deployment: HostDeployment)]) throws {
+        for (directory, _, _) in deployments
+        where FileManager.default.fileExists(atPath: directory + "/" + HostDeployment.driverFileName) {
+            printToStandardError("vernier deploy files: \(directory) exists already with a deployment "
+                                 + "(\(HostDeployment.driverFileName)): give another --out, or remove it")
             throw DeployExit.failed.exitCode
         }
-        for (cell, deployment) in deployments {
-            let directory = out + "/" + cell.slug
+        for (directory, title, deployment) in deployments {
             do {
                 try deployment.write(to: directory)
             } catch {
                 printToStandardError("vernier deploy files: \(error)")
                 throw DeployExit.failed.exitCode
             }
-            print("\(directory)/: \(cell.label), \(deployment.nodeFiles.count) node files and \(HostDeployment.driverFileName)")
+            print("\(directory)/: " + (title.map { "\($0), " } ?? "")
+                  + "\(deployment.nodeFiles.count) node files and \(HostDeployment.driverFileName)")
             for file in deployment.nodeFiles {
                 print("  \(file.fileName)  on \(file.location.host) (\(file.location.address):\(file.location.port))")
             }
         }
-        print("run the cells' nodes one cell at a time: `vernier capacity \(file) --deployment \(out)` waits for each cell's "
-              + "(or starts and stops them with --before-cell and --after-cell)")
     }
 }

@@ -48,8 +48,14 @@ struct CapacityDeploymentTests {
 
     /// Shell scripts that start a cell's nodes in the background (recording their process ids,
     /// and with `killAfterSeconds` killing the cell's first peer that long after) and stop them.
-    static func cellScripts(in directory: String, killAfterSeconds: Int? = nil) throws -> (start: String, stop: String) {
+    /// With `namespaces` (node-name patterns such as `orderer*`, in `case` order), each node
+    /// starts inside the network namespace its pattern names.
+    static func cellScripts(in directory: String, killAfterSeconds: Int? = nil,
+                            namespaces: [(pattern: String, namespace: String)] = []) throws -> (start: String, stop: String) {
         let executable = try Harness.executable().path
+        let cases = namespaces.map { "    \($0.pattern)) host=\($0.namespace) ;;" }.joined(separator: "\n")
+        let inHost = namespaces.isEmpty ? "" : "  case $node in\n\(cases)\n  esac\n"
+        let launcher = namespaces.isEmpty ? "" : "ip netns exec $host "
         let kill = killAfterSeconds.map { seconds in
             """
             peer=$(cat "$VERNIER_CELL_DIRECTORY/peer0.hospital1.pid")
@@ -60,7 +66,7 @@ struct CapacityDeploymentTests {
             set -e
             for file in "$VERNIER_CELL_DIRECTORY"/*.node.json; do
               node=$(basename "$file" .node.json)
-              '\(executable)' node --reset "$file" > "$VERNIER_CELL_DIRECTORY/$node.log" 2>&1 &
+            \(inHost)  \(launcher)'\(executable)' node --reset "$file" > "$VERNIER_CELL_DIRECTORY/$node.log" 2>&1 &
               echo $! > "$VERNIER_CELL_DIRECTORY/$node.pid"
               echo $! >> '\(directory)/all.pids'
             done

@@ -47,34 +47,12 @@ extension HostsNamespaceTests {
                                                    "--data-directory", directory + "/data"])
         try #require(deploy.status == 0, "\(deploy.standardError)")
         // Each node in its host: the orderer on the first, hospital N's peer on host N.
-        let executable = try ValidateCommandTests.executable().path
-        let start = """
-            set -e
-            for file in "$VERNIER_CELL_DIRECTORY"/*.node.json; do
-              node=$(basename "$file" .node.json)
-              case $node in
-                orderer*) host=\(hosts.namespaces[0]) ;;
-                *.hospital1) host=\(hosts.namespaces[1]) ;;
-                *.hospital2) host=\(hosts.namespaces[2]) ;;
-              esac
-              ip netns exec $host '\(executable)' node --reset "$file" > "$VERNIER_CELL_DIRECTORY/$node.log" 2>&1 &
-              echo $! > "$VERNIER_CELL_DIRECTORY/$node.pid"
-              echo $! >> '\(directory)/all.pids'
-            done
-            echo "started $VERNIER_CELL"
-            """
-        let stop = """
-            for file in "$VERNIER_CELL_DIRECTORY"/*.pid; do kill "$(cat "$file")" 2> /dev/null || true; done
-            for file in "$VERNIER_CELL_DIRECTORY"/*.pid; do
-              while kill -0 "$(cat "$file")" 2> /dev/null; do sleep 0.1; done
-            done
-            echo "stopped $VERNIER_CELL"
-            """
-        try start.write(toFile: directory + "/start.sh", atomically: true, encoding: .utf8)
-        try stop.write(toFile: directory + "/stop.sh", atomically: true, encoding: .utf8)
+        let scripts = try CapacityDeploymentTests.cellScripts(in: directory, namespaces: [
+            ("orderer*", hosts.namespaces[0]), ("*.hospital1", hosts.namespaces[1]), ("*.hospital2", hosts.namespaces[2]),
+        ])
         let run = try ValidateCommandTests.run([
             "capacity", directory + "/plan.yaml", "--deployment", directory + "/deploy", "--results", directory + "/Results",
-            "--before-cell", "sh " + directory + "/start.sh", "--after-cell", "sh " + directory + "/stop.sh",
+            "--before-cell", scripts.start, "--after-cell", scripts.stop,
         ])
         #expect(run.status == 0, "vernier capacity exited \(run.status): \(run.standardError)\n\(run.standardOutput.suffix(2000))")
         #expect(run.standardOutput.contains("stopped raft-1x1-1-orderer") && run.standardOutput.contains("stopped raft-2x1-1-orderer"),
